@@ -23,28 +23,33 @@ class Signals:
     same_language: np.ndarray  # bool: both texts in the same language
     preferred: np.ndarray  # bool: the org type the SME is seeking (either direction)
     sectors: np.ndarray  # cosine of the two sets of sector words, 0..1
+    covered: np.ndarray  # bool: the embedding model knows both texts' languages
 
     def __len__(self) -> int:
         return len(self.dense)
 
 
-def zscore(values: np.ndarray) -> np.ndarray:
-    """Standardise within the pool, so weights mean the same for any model or corpus."""
-    if len(values) < 2:
-        return np.zeros_like(values, dtype=np.float32)
-    std = float(values.std())
-    if std < 1e-9:
-        return np.zeros_like(values, dtype=np.float32)
-    return ((values - values.mean()) / std).astype(np.float32)
+def zscore(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Standardise within the pool (along `axis`), so weights mean the same for any model."""
+    values = np.asarray(values, dtype=np.float32)
+    if values.shape[axis] < 2:
+        return np.zeros_like(values)
+    std = values.std(axis=axis, keepdims=True)
+    centred = values - values.mean(axis=axis, keepdims=True)
+    return np.divide(centred, std, out=np.zeros_like(centred), where=std > 1e-9)
 
 
 class Ranker(ABC):
-    """Scores a pool of candidates from their signals."""
+    """Scores a pool of candidates from their signals.
+
+    Signals may be 1-D (one query's pool) or 2-D (queries x candidates, as in batch ranking);
+    `axis` is the candidate axis, along which scores are normalised.
+    """
 
     name: str
 
     @abstractmethod
-    def score(self, signals: Signals) -> np.ndarray:
+    def score(self, signals: Signals, axis: int = -1) -> np.ndarray:
         """Final score per candidate; higher is better."""
 
 
@@ -53,7 +58,7 @@ class DenseRanker(Ranker):
 
     name = "dense"
 
-    def score(self, signals: Signals) -> np.ndarray:
+    def score(self, signals: Signals, axis: int = -1) -> np.ndarray:
         return signals.dense.astype(np.float32)
 
 
@@ -62,7 +67,7 @@ class LexicalRanker(Ranker):
 
     name = "lexical"
 
-    def score(self, signals: Signals) -> np.ndarray:
+    def score(self, signals: Signals, axis: int = -1) -> np.ndarray:
         return signals.lexical.astype(np.float32)
 
 
@@ -75,6 +80,9 @@ class HybridWeights:
     lexical_cross_language: float = 0.15
     preferred_type: float = 0.5
     sectors: float = 0.5
+    # An embedding of a language the model never saw is mostly noise (Swedish in USE scored
+    # near chance), so there the dense score counts less and words count as much as they can.
+    dense_uncovered: float = 0.35
 
 
 class HybridRanker(Ranker):
@@ -85,14 +93,17 @@ class HybridRanker(Ranker):
     def __init__(self, weights: HybridWeights | None = None):
         self.weights = weights or HybridWeights()
 
-    def score(self, signals: Signals) -> np.ndarray:
+    def score(self, signals: Signals, axis: int = -1) -> np.ndarray:
         w = self.weights
         lexical_weight = np.where(
-            signals.same_language, w.lexical_same_language, w.lexical_cross_language
+            signals.same_language | ~signals.covered,
+            w.lexical_same_language,
+            w.lexical_cross_language,
         )
+        dense_weight = np.where(signals.covered, 1.0, w.dense_uncovered)
         return (
-            zscore(signals.dense)
-            + lexical_weight * zscore(signals.lexical)
+            dense_weight * zscore(signals.dense, axis)
+            + lexical_weight * zscore(signals.lexical, axis)
             + w.preferred_type * signals.preferred
             + w.sectors * signals.sectors
         ).astype(np.float32)

@@ -101,6 +101,7 @@ class _SideData:
         self.language = np.array([r.language for r in records], dtype=object)
         self.org_type = np.array([getattr(r, "org_type", "") for r in records], dtype=object)
         self.city = np.array([getattr(r, "city", "").casefold() for r in records], dtype=object)
+        self.covered = np.ones(len(records), dtype=bool)
         self.terms: sp.csr_matrix = sp.csr_matrix((len(records), 0))
         self.sectors: sp.csr_matrix = sp.csr_matrix((len(records), 0))
 
@@ -239,8 +240,52 @@ class Workspace:
     def state(self, progress: Progress | None = None) -> _State:
         """Indexes and lexical model for the current data, rebuilt when the data changed."""
         if self._state is None:
-            self._state = _State(self._side("sme", progress), self._side("partner", progress))
+            state = _State(self._side("sme", progress), self._side("partner", progress))
+            for data in (state.smes, state.partners):
+                data.covered = np.array([self._covers(r.language) for r in data.records], bool)
+            self._state = state
         return self._state
+
+    def vectors(self, side: Side) -> tuple[list[str], np.ndarray]:
+        """Ids and embedding vectors of one side's profiles (for analysis and plots)."""
+        data = self.state().smes if side == "sme" else self.state().partners
+        return [r.id for r in data.records], data.vectors.copy()
+
+    def profiles(self, side: Side) -> list[Any]:
+        """All SMEs or all partners, ordered by id."""
+        data = self.state().smes if side == "sme" else self.state().partners
+        return list(data.records)
+
+    def pair_signals(self, sme_ids: Sequence[str], partner_ids: Sequence[str]) -> Signals:
+        """Every signal for every (SME, partner) pair, as len(sme_ids) x len(partner_ids) arrays.
+
+        For batch work (missions): score with ``make_ranker(name).score(signals, axis=1)`` to
+        rank partners per SME, or ``axis=0`` to rank SMEs per partner. Memory is five float
+        matrices of that shape, so callers chunk large partner lists.
+        """
+        state = self.state()
+        smes, partners = state.smes, state.partners
+        s_rows = np.array([smes.row[i] for i in sme_ids], dtype=np.int64)
+        p_rows = np.array([partners.row[i] for i in partner_ids], dtype=np.int64)
+        sme_records = [smes.records[r] for r in s_rows]
+        query_terms = smes.terms[s_rows].copy()
+        query_terms.data[:] = 1.0
+        sectors = (
+            (smes.sectors[s_rows] @ partners.sectors[p_rows].T).toarray()
+            if partners.sectors.shape[1]
+            else np.zeros((len(s_rows), len(p_rows)))
+        )
+        return Signals(
+            dense=smes.vectors[s_rows] @ partners.vectors[p_rows].T,
+            lexical=(query_terms @ partners.terms[p_rows].T).toarray().astype(np.float32),
+            same_language=smes.language[s_rows][:, None] == partners.language[p_rows][None, :],
+            preferred=np.array(
+                [np.isin(partners.org_type[p_rows], list(s.seeking)) for s in sme_records],
+                dtype=bool,
+            ).reshape(len(s_rows), len(p_rows)),
+            sectors=sectors.astype(np.float32),
+            covered=smes.covered[s_rows][:, None] & partners.covered[p_rows][None, :],
+        )
 
     def refresh(self) -> None:
         """Forget derived state so the next query sees the store as it is now."""
@@ -363,6 +408,9 @@ class Workspace:
 
     # --- ranking core -------------------------------------------------------------------
 
+    def _covers(self, language: str) -> bool:
+        return self.embedder.embedder.covers(language)
+
     def _filters(
         self, target: _SideData, org_types: Sequence[str], cities: Sequence[str]
     ) -> np.ndarray:
@@ -415,6 +463,7 @@ class Workspace:
             same_language=target.language[pool] == query.language,
             preferred=query.preferred[pool],
             sectors=sector_sim,
+            covered=target.covered[pool] & self._covers(query.language),
         )
         scores = ranker.score(signals)
         if diversity > 0:

@@ -66,7 +66,10 @@ class SentenceTransformerEmbedder(Embedder):
         if label == "model" and not model:
             label = "all-MiniLM-L6-v2"
         self.name = f"sentence-transformers:{label}"
-        dimension = self._model.get_sentence_embedding_dimension()
+        get_dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        dimension = get_dimension()
         if dimension is None:  # pragma: no cover - every sentence model reports it
             raise ConfigurationError(f"model '{path}' does not report its dimension")
         self.dimension = int(dimension)
