@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/clustermatch demo
+	$(BIN)/clustermatch serve --host 127.0.0.1 --port 8000
 
 test: install lint
 	$(BIN)/python -m pytest -q

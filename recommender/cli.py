@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from .config import BUNDLED_DATA, get_settings
 from .embedding import Progress as ProgressCallback
@@ -86,6 +87,9 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(1) from None
     except (ClusterMatchError, ValueError, OSError) as exc:
         _fail(str(exc))
+    except SQLAlchemyError as exc:
+        detail = f"{exc.__class__.__name__}: {getattr(exc, 'orig', None) or exc}"
+        _fail(f"database error ({get_settings().database}): {detail}")
 
 
 @contextmanager
@@ -351,6 +355,78 @@ def demo(
                 Format.table,
                 {},
             )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Serve the HTTP API (and, later, the web pages) with uvicorn.
+
+    Example: clustermatch serve --port 8000, then open http://127.0.0.1:8000/docs
+    """
+    import uvicorn
+
+    from api.main import create_app
+
+    err.print(
+        f"[dim]data folder {get_settings().home}; API docs at http://{host}:{port}/docs; "
+        "create a token with: clustermatch token create --role admin[/dim]"
+    )
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+class RoleChoice(StrEnum):
+    admin = "admin"
+    advisor = "advisor"
+    sme = "sme"
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[RoleChoice, typer.Option(help="admin, advisor or sme.")],
+    cluster: Annotated[str, typer.Option(help="The advisor's cluster.")] = "",
+    sme: Annotated[str, typer.Option(help="The SME's id (role sme).")] = "",
+    label: Annotated[str, typer.Option(help="A note on who holds it.")] = "",
+) -> None:
+    """Create a token and print it alone on standard output (it is shown only once).
+
+    Example: clustermatch token create --role advisor --cluster "Mov'eo"
+    """
+    with _errors():
+        workspace = _workspace()
+        if sme:
+            workspace.store.get("sme", sme)
+        token = workspace.tokens.create(role.value, cluster=cluster, sme_id=sme, label=label)
+    print(token)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """Every token's id, role and scope (never the secret)."""
+    with _errors():
+        rows = _workspace().tokens.list()
+    table = Table(title="API tokens", title_justify="left")
+    for column in ("id", "role", "cluster", "sme_id", "label", "created_at", "revoked"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*[str(v) for v in row.values()])
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="Token id (see token list).")],
+) -> None:
+    """Revoke a token: it answers 401 from now on."""
+    with _errors():
+        _workspace().tokens.revoke(token_id)
+    out.print(f"token {token_id} revoked")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     default_ranker: RankerName = "hybrid"
     default_top: int = Field(default=10, ge=1, le=1000)
     max_top: int = Field(default=200, ge=1)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     progress_min_items: int = Field(
         default=64, description="Show a progress bar for batches at least this long."
     )

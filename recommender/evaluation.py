@@ -42,8 +42,10 @@ def load_judgments(path: str | Path) -> Judgments:
         if grade not in {"0", "1", "2", "3"}:
             problems.append(Problem(source, index, "relevance", f"'{grade}' is not 0, 1, 2 or 3"))
             continue
-        if not row.sme_id or not row.partner_id:
-            problems.append(Problem(source, index, "sme_id", "empty id"))
+        empty = [c for c in ("sme_id", "partner_id") if not getattr(row, c)]
+        for column in empty:
+            problems.append(Problem(source, index, column, "empty id"))
+        if empty:
             continue
         judgments[str(row.sme_id)][str(row.partner_id)] = int(grade)
     if problems:

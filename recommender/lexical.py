@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_]+", re.UNICODE)
+_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
 
 # Function words of the project's languages; BM25's idf would mostly discount them anyway,
@@ -41,6 +41,11 @@ def _singular(word: str) -> str:
     # meet "sensor". Deliberately tiny; a full stemmer per language is not worth its errors.
     if len(word) > 5 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and (
+        word.endswith(("sses", "xes", "ches", "shes"))
+        or (word.endswith("uses") and not word.endswith("ouses"))
+    ):
+        return word[:-2]
     if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word

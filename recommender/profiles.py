@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -224,6 +224,19 @@ def load_profiles(data: bytes, side: Side, source: str) -> LoadedProfiles:
     if problems:
         raise ValidationError(problems)
     return loaded
+
+
+def validate_rows(rows: Sequence[dict[str, Any]], side: Side, source: str) -> LoadedProfiles:
+    """Validate records given as dicts (lists allowed for the ';'-separated fields)."""
+    cleaned = [
+        {
+            key: ";".join(map(str, value)) if isinstance(value, list | tuple) else str(value or "")
+            for key, value in row.items()
+        }
+        for row in rows
+    ]
+    frame = pd.DataFrame(cleaned, columns=list(dict.fromkeys(k for r in cleaned for k in r)))
+    return validate_frame(_stringify(frame), side, source)
 
 
 def load_profile_file(path: str | Path, side: Side) -> LoadedProfiles:

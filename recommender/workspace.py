@@ -6,6 +6,7 @@ This is the library's front door: the CLI and the HTTP service call it, nothing 
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,10 +25,12 @@ from .explain import Explanation, closest_sentence, shared_terms, split_sentence
 from .index import VectorIndex
 from .language import detect_language
 from .lexical import BM25, analyze
-from .profiles import LoadedProfiles, load_profile_file
+from .profiles import LoadedProfiles, load_profile_file, validate_rows
 from .ranking import Signals, make_ranker, mmr, top_k
 from .schema import MARKETS, SME, Partner, Side, profile_text
 from .storage import ImportCounts, Store
+from .storage.pipeline import Pipeline
+from .storage.tokens import TokenStore
 
 POOL_MIN = 100  # candidates scored per query: fusion needs more than the `top` it returns
 
@@ -144,6 +147,11 @@ class Workspace:
         self.settings = settings or get_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.settings.database)
+        self.pipeline = Pipeline(self.store.engine)
+        self.tokens = TokenStore(self.store.engine)
+        # Queries may come from many threads (the HTTP service); derived state is rebuilt
+        # under this lock so no reader sees a half-built index.
+        self._lock = threading.RLock()
         self._embedder = embedder
         self._cached: CachedEmbedder | None = None
         self._state: _State | None = None
@@ -200,11 +208,24 @@ class Workspace:
             # Embedding before writing: a crash here leaves the store as it was.
             embedder.encode([profile_text(r) for r in batch.records], progress=progress)
             warnings.extend(self._coverage_warnings(batch))
-        counts = self.store.import_records(
-            {batch.side: batch.records for batch in loaded}, replace=replace
-        )
-        self._state = None
+        with self._lock:
+            counts = self.store.import_records(
+                {batch.side: batch.records for batch in loaded}, replace=replace
+            )
+            self._state = None
         return ImportReport(counts, warnings, embedder.embedded_count - before)
+
+    def save_profile(self, side: Side, data: dict[str, Any]) -> tuple[Any, ImportReport]:
+        """Create or update one profile from field values (validated like a file row)."""
+        loaded = validate_rows([data], side, "request")
+        report = self.import_loaded([loaded])
+        return loaded.records[0], report
+
+    def delete_profile(self, side: Side, record_id: str) -> None:
+        """Delete one profile; it is never returned by a query again."""
+        with self._lock:
+            self.store.delete(side, record_id)
+            self._state = None
 
     def _coverage_warnings(self, batch: LoadedProfiles) -> list[str]:
         model = self.embedder.embedder
@@ -239,12 +260,13 @@ class Workspace:
 
     def state(self, progress: Progress | None = None) -> _State:
         """Indexes and lexical model for the current data, rebuilt when the data changed."""
-        if self._state is None:
-            state = _State(self._side("sme", progress), self._side("partner", progress))
-            for data in (state.smes, state.partners):
-                data.covered = np.array([self._covers(r.language) for r in data.records], bool)
-            self._state = state
-        return self._state
+        with self._lock:
+            if self._state is None:
+                state = _State(self._side("sme", progress), self._side("partner", progress))
+                for data in (state.smes, state.partners):
+                    data.covered = np.array([self._covers(r.language) for r in data.records], bool)
+                self._state = state
+            return self._state
 
     def vectors(self, side: Side) -> tuple[list[str], np.ndarray]:
         """Ids and embedding vectors of one side's profiles (for analysis and plots)."""
@@ -289,7 +311,8 @@ class Workspace:
 
     def refresh(self) -> None:
         """Forget derived state so the next query sees the store as it is now."""
-        self._state = None
+        with self._lock:
+            self._state = None
 
     # --- queries ------------------------------------------------------------------------
 
@@ -342,13 +365,16 @@ class Workspace:
         ranker: str | None = None,
         diversity: float = 0.0,
         explain: bool = True,
+        clusters: Sequence[str] | None = None,
     ) -> list[Lead]:
-        """SMEs that fit a partner: those targeting its market, best first."""
+        """SMEs that fit a partner: those targeting its market (and in `clusters`), best first."""
         state = self.state()
         partner = self.partner(partner_id)
         row = state.partners.row[partner_id]
         smes = state.smes
         targets = np.array([partner.country in s.markets for s in smes.records], dtype=bool)
+        if clusters is not None:
+            targets &= np.isin(np.array([s.cluster for s in smes.records], dtype=object), clusters)
         seeks = np.array([partner.org_type in s.seeking for s in smes.records], dtype=bool)
         query = _Query(
             vector=state.partners.vectors[row],

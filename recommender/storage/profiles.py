@@ -10,56 +10,18 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String, Text, create_engine, delete, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
 
-from .errors import NotFoundError
-from .schema import SME, Partner, Side
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class SMERow(Base):
-    __tablename__ = "smes"
-    id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    name: Mapped[str] = mapped_column(String(500))
-    country: Mapped[str] = mapped_column(String(2))
-    cluster: Mapped[str] = mapped_column(String(500), index=True)
-    description: Mapped[str] = mapped_column(Text)
-    target_markets: Mapped[list[str]] = mapped_column(JSON)
-    sectors: Mapped[list[str]] = mapped_column(JSON)
-    seeking: Mapped[list[str]] = mapped_column(JSON)
-    language: Mapped[str] = mapped_column(String(8))
-    extra: Mapped[dict[str, Any]] = mapped_column(JSON)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-class PartnerRow(Base):
-    __tablename__ = "partners"
-    id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    name: Mapped[str] = mapped_column(String(500))
-    country: Mapped[str] = mapped_column(String(2), index=True)
-    city: Mapped[str] = mapped_column(String(500))
-    org_type: Mapped[str] = mapped_column(String(32))
-    description: Mapped[str] = mapped_column(Text)
-    sectors: Mapped[list[str]] = mapped_column(JSON)
-    language: Mapped[str] = mapped_column(String(8))
-    extra: Mapped[dict[str, Any]] = mapped_column(JSON)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
+from ..errors import NotFoundError
+from ..schema import SME, Partner, Side
+from .database import connect
+from .models import PartnerRow, SMERow, utcnow
 
 _ROWS: dict[Side, Any] = {"sme": SMERow, "partner": PartnerRow}
+_LABEL: dict[Side, str] = {"sme": "SME", "partner": "partner"}
 
 
 @dataclass(frozen=True)
@@ -123,8 +85,7 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = create_engine(url, future=True)
-        Base.metadata.create_all(self.engine)
+        self.engine: Engine = connect(url)
 
     def import_records(
         self, batches: dict[Side, Sequence[SME | Partner]], replace: bool = False
@@ -141,9 +102,7 @@ class Store:
     ) -> ImportCounts:
         model = _ROWS[side]
         added = updated = unchanged = removed = 0
-        existing: dict[str, str] = dict(
-            session.execute(select(model.id, model.content_hash)).tuples().all()
-        )
+        existing: dict[str, str] = dict(session.execute(select(model.id, model.content_hash)).all())
         for record in records:
             values = _to_columns(record)
             old_hash = existing.get(record.id)
@@ -155,7 +114,7 @@ class Store:
                 assert row is not None
                 for key, value in values.items():
                     setattr(row, key, value)
-                row.updated_at = _now()
+                row.updated_at = utcnow()
                 updated += 1
             else:
                 unchanged += 1
@@ -189,13 +148,51 @@ class Store:
         with Session(self.engine) as session:
             row = session.get(_ROWS[side], record_id)
             if row is None:
-                raise NotFoundError(f"no {side.replace('_', ' ')} with id '{record_id}'")
+                raise NotFoundError(f"no {_LABEL[side]} with id '{record_id}'")
             return _to_record(row)
 
     def count(self, side: Side) -> int:
         """Number of records of a side."""
         with Session(self.engine) as session:
-            return len(session.scalars(select(_ROWS[side].id)).all())
+            return int(session.scalar(select(func.count()).select_from(_ROWS[side])) or 0)
+
+    def delete(self, side: Side, record_id: str) -> None:
+        """Remove one profile (its leads and feedback go with it); NotFoundError if absent."""
+        model = _ROWS[side]
+        with Session(self.engine) as session, session.begin():
+            row = session.get(model, record_id)
+            if row is None:
+                raise NotFoundError(f"no {_LABEL[side]} with id '{record_id}'")
+            session.delete(row)
+
+    def page(
+        self,
+        side: Side,
+        offset: int = 0,
+        limit: int = 50,
+        country: str = "",
+        cluster: str = "",
+        org_type: str = "",
+        city: str = "",
+        ids: Sequence[str] | None = None,
+    ) -> tuple[list[Any], int]:
+        """One page of records matching the filters, and how many match in all."""
+        model = _ROWS[side]
+        query = select(model)
+        if country:
+            query = query.where(model.country == country.upper())
+        if cluster and side == "sme":
+            query = query.where(model.cluster == cluster)
+        if org_type and side == "partner":
+            query = query.where(model.org_type == org_type)
+        if city and side == "partner":
+            query = query.where(func.lower(model.city) == city.lower())
+        if ids is not None:
+            query = query.where(model.id.in_(list(ids)))
+        with Session(self.engine) as session:
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = session.scalars(query.order_by(model.id).offset(offset).limit(limit))
+            return [_to_record(row) for row in rows], int(total)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,53 @@
+"""Library errors translated to HTTP answers, in one place."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from recommender import ClusterMatchError, ConfigurationError, NotFoundError, ValidationError
+from recommender.storage.pipeline import TransitionError
+
+
+class PayloadTooLarge(ClusterMatchError):
+    """An upload over the configured limit."""
+
+
+def _problems(exc: ValidationError) -> list[dict[str, object]]:
+    return [
+        {"file": p.file, "row": p.row, "column": p.column, "reason": p.reason} for p in exc.problems
+    ]
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+
+    @app.exception_handler(ValidationError)
+    async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
+        return JSONResponse(
+            {
+                "detail": f"{len(exc.problems)} problem(s); nothing was changed",
+                "problems": _problems(exc),
+            },
+            status_code=422,
+        )
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(TransitionError)
+    async def conflict(_: Request, exc: TransitionError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(PayloadTooLarge)
+    async def too_large(_: Request, exc: PayloadTooLarge) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=413)
+
+    @app.exception_handler(ConfigurationError)
+    async def unavailable(_: Request, exc: ConfigurationError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(ValueError)
+    async def bad_value(_: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)

@@ -1,0 +1,39 @@
+"""The FastAPI application: a factory, a lifespan that loads model and index once, routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from recommender import Settings, Workspace, get_settings
+
+from . import errors
+from .routes import health, leads, me, profiles
+
+
+def create_app(settings: Settings | None = None, workspace: Workspace | None = None) -> FastAPI:
+    """A ready-to-serve app; tests pass their own settings or workspace."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings or get_settings()
+        app.state.workspace = workspace or Workspace(app.state.settings)
+        # Load the model and build or load the indexes before the first request.
+        app.state.workspace.embedder.encode_one("warm-up")
+        app.state.workspace.state()
+        yield
+        if workspace is None:
+            app.state.workspace.close()
+
+    app = FastAPI(
+        title="ClusterMatch",
+        version="0.1.0",
+        summary="Partnership leads for smart-mobility SMEs going international.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for module in (health, me, profiles, leads):
+        app.include_router(module.router)
+    return app

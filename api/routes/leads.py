@@ -1,0 +1,319 @@
+"""Leads in both directions, free-text search, the lead pipeline, feedback and exports."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Query, Response, status
+
+from recommender import Lead, NotFoundError, Workspace
+from recommender.storage.tokens import Principal
+
+from ..deps import PrincipalDep, WorkspaceDep, can_manage_leads, can_see_sme, require, visible_sme
+from ..schemas import (
+    ErrorBody,
+    FeedbackCreate,
+    FeedbackPublic,
+    LeadList,
+    LeadStatePublic,
+    Market,
+    NoteCreate,
+    OrgType,
+    Status,
+    StatusChange,
+    TrackedLead,
+    TrackedLeadPage,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["leads"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody},
+    403: {"model": ErrorBody},
+    404: {"model": ErrorBody},
+    409: {"model": ErrorBody},
+    422: {"model": ErrorBody},
+}
+Top = Annotated[int, Query(ge=1, le=200, description="How many leads (capped at 200).")]
+Markets = Annotated[list[Market] | None, Query()]
+OrgTypes = Annotated[list[OrgType] | None, Query()]
+Cities = Annotated[list[Annotated[str, Query(max_length=200)]] | None, Query(max_length=20)]
+Ranker = Literal["hybrid", "dense", "lexical"]
+ExportFormat = Literal["csv", "xlsx"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _leads(workspace: Workspace, sme_id: str, leads: list[Lead]) -> list[dict[str, Any]]:
+    statuses = workspace.pipeline.statuses([sme_id])
+    feedback = workspace.pipeline.feedback(sme_id)
+    out = []
+    for lead in leads:
+        item = lead.to_dict()
+        item["status"] = statuses.get((sme_id, lead.profile.id), "suggested")
+        verdict = feedback.get(lead.profile.id)
+        item["interesting"] = verdict.interesting if verdict else None
+        out.append(item)
+    return out
+
+
+def _export(frame: pd.DataFrame, fmt: ExportFormat, name: str) -> Response:
+    if fmt == "csv":
+        return Response(
+            frame.to_csv(index=False),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="leads")
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+@router.get("/smes/{sme_id}/leads", response_model=LeadList, responses=ERRORS)
+def sme_leads(
+    sme_id: str,
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+    top: Top = 10,
+    market: Markets = None,
+    org_type: OrgTypes = None,
+    city: Cities = None,
+    ranker: Ranker = "hybrid",
+    diversity: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
+) -> dict[str, Any]:
+    """Ranked, explained partner leads for an SME, with their pipeline status."""
+    visible_sme(workspace, principal, sme_id)
+    leads = workspace.recommend(
+        sme_id,
+        top=top,
+        markets=market or (),
+        org_types=org_type or (),
+        cities=city or (),
+        ranker=ranker,
+        diversity=diversity,
+    )
+    return {"query_id": sme_id, "results": _leads(workspace, sme_id, leads)}
+
+
+@router.get(
+    "/smes/{sme_id}/leads/export",
+    responses={**ERRORS, 200: {"content": {"text/csv": {}, XLSX: {}}}},
+)
+def export_sme_leads(
+    sme_id: str,
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+    format: ExportFormat = "csv",
+    top: Top = 50,
+    market: Markets = None,
+    org_type: OrgTypes = None,
+    city: Cities = None,
+) -> Response:
+    """The SME's ranked leads as a spreadsheet."""
+    visible_sme(workspace, principal, sme_id)
+    leads = workspace.recommend(
+        sme_id, top=top, markets=market or (), org_types=org_type or (), cities=city or ()
+    )
+    rows = []
+    for item in _leads(workspace, sme_id, leads):
+        explanation = item.get("explanation") or {}
+        rows.append(
+            {
+                "rank": item["rank"],
+                "partner_id": item["id"],
+                "partner": item["name"],
+                "city": item["city"],
+                "country": item["country"],
+                "org_type": item["org_type"],
+                "score": item["score"],
+                "status": item["status"],
+                "matched_sentence": explanation.get("matched_sentence", ""),
+                "reasons": "; ".join(explanation.get("reasons", [])),
+                "shared_terms": ", ".join(explanation.get("shared_terms", [])),
+            }
+        )
+    return _export(pd.DataFrame(rows), format, f"leads-{sme_id}")
+
+
+@router.get("/partners/{partner_id}/smes", response_model=LeadList, responses=ERRORS)
+def partner_smes(
+    partner_id: str,
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+    top: Top = 10,
+    ranker: Ranker = "hybrid",
+) -> dict[str, Any]:
+    """SMEs that fit a partner (advisors see their cluster's SMEs only)."""
+    require(principal, "admin", "advisor")
+    clusters = [principal.cluster] if principal.role == "advisor" else None
+    leads = workspace.fit(partner_id, top=top, ranker=ranker, clusters=clusters)
+    return {"query_id": partner_id, "results": [lead.to_dict() for lead in leads]}
+
+
+@router.get("/search", response_model=LeadList, responses=ERRORS)
+def search(
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="Free text, any language.")],
+    top: Top = 10,
+    market: Markets = None,
+    org_type: OrgTypes = None,
+    city: Cities = None,
+) -> dict[str, Any]:
+    """Partners matching a free-text description."""
+    if not q.strip():
+        raise HTTPException(422, "the search text is empty")
+    leads = workspace.search(
+        q, top=top, markets=market or (), org_types=org_type or (), cities=city or ()
+    )
+    return {"query_id": "", "results": [lead.to_dict() for lead in leads]}
+
+
+# --- pipeline ------------------------------------------------------------------------------
+
+
+def _visible_sme_ids(workspace: Workspace, principal: Principal) -> list[str] | None:
+    if principal.role == "admin":
+        return None
+    return [s.id for s in workspace.profiles("sme") if can_see_sme(principal, s)]
+
+
+def _tracked(
+    workspace: Workspace,
+    principal: Principal,
+    statuses: list[Status] | None,
+    cluster: str,
+    market: str,
+    sme_id: str,
+) -> list[dict[str, Any]]:
+    ids = _visible_sme_ids(workspace, principal)
+    if sme_id:
+        ids = [sme_id] if ids is None or sme_id in ids else []
+    rows = []
+    for s_id, p_id, lead_status, at in workspace.pipeline.tracked(ids, statuses or ()):
+        try:
+            sme, partner = workspace.sme(s_id), workspace.partner(p_id)
+        except NotFoundError:
+            continue
+        if (cluster and sme.cluster != cluster) or (market and partner.country != market):
+            continue
+        rows.append(
+            {
+                "sme_id": s_id,
+                "sme_name": sme.name,
+                "cluster": sme.cluster,
+                "partner_id": p_id,
+                "partner_name": partner.name,
+                "market": partner.country,
+                "city": partner.city,
+                "org_type": partner.org_type,
+                "status": lead_status,
+                "updated_at": at,
+            }
+        )
+    return rows
+
+
+@router.get("/leads", response_model=TrackedLeadPage, responses=ERRORS)
+def list_leads(
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+    status_: Annotated[list[Status] | None, Query(alias="status")] = None,
+    cluster: Annotated[str, Query(max_length=500)] = "",
+    market: Market | Literal[""] = "",
+    sme_id: Annotated[str, Query(max_length=100)] = "",
+) -> dict[str, Any]:
+    """Tracked leads (anything past a bare suggestion) the caller may see."""
+    rows = _tracked(workspace, principal, status_, cluster, market, sme_id)
+    return {"items": rows, "total": len(rows)}
+
+
+@router.get("/leads/export", responses={**ERRORS, 200: {"content": {"text/csv": {}, XLSX: {}}}})
+def export_leads(
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+    format: ExportFormat = "csv",
+    status_: Annotated[list[Status] | None, Query(alias="status")] = None,
+    cluster: Annotated[str, Query(max_length=500)] = "",
+    market: Market | Literal[""] = "",
+) -> Response:
+    """Tracked leads as CSV or XLSX."""
+    rows = _tracked(workspace, principal, status_, cluster, market, "")
+    frame = pd.DataFrame(rows, columns=list(TrackedLead.model_fields))
+    if len(frame):
+        frame["updated_at"] = frame["updated_at"].astype(str)
+    return _export(frame, format, "leads")
+
+
+@router.get("/leads/{sme_id}/{partner_id}", response_model=LeadStatePublic, responses=ERRORS)
+def get_lead(sme_id: str, partner_id: str, workspace: WorkspaceDep, principal: PrincipalDep) -> Any:
+    """A lead's status, notes and history."""
+    visible_sme(workspace, principal, sme_id)
+    workspace.partner(partner_id)
+    return workspace.pipeline.get(sme_id, partner_id)
+
+
+@router.post(
+    "/leads/{sme_id}/{partner_id}/status", response_model=LeadStatePublic, responses=ERRORS
+)
+def change_status(
+    sme_id: str,
+    partner_id: str,
+    body: StatusChange,
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+) -> Any:
+    """Move a lead through the pipeline (409 for a move that is not allowed)."""
+    visible_sme(workspace, principal, sme_id)
+    can_manage_leads(principal)
+    workspace.partner(partner_id)
+    return workspace.pipeline.set_status(sme_id, partner_id, body.status, principal.actor)
+
+
+@router.post(
+    "/leads/{sme_id}/{partner_id}/notes",
+    response_model=LeadStatePublic,
+    status_code=201,
+    responses=ERRORS,
+)
+def add_note(
+    sme_id: str, partner_id: str, body: NoteCreate, workspace: WorkspaceDep, principal: PrincipalDep
+) -> Any:
+    """Add a note to a lead."""
+    visible_sme(workspace, principal, sme_id)
+    can_manage_leads(principal)
+    workspace.partner(partner_id)
+    return workspace.pipeline.add_note(sme_id, partner_id, body.text, principal.actor)
+
+
+# --- SME feedback --------------------------------------------------------------------------
+
+
+@router.put("/smes/{sme_id}/feedback/{partner_id}", response_model=FeedbackPublic, responses=ERRORS)
+def give_feedback(
+    sme_id: str,
+    partner_id: str,
+    body: FeedbackCreate,
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+) -> Any:
+    """The SME says whether a suggested partner interests it, and why."""
+    visible_sme(workspace, principal, sme_id)
+    if principal.role == "advisor":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "feedback is the SME's own")
+    workspace.partner(partner_id)
+    return workspace.pipeline.give_feedback(
+        sme_id, partner_id, body.interesting, body.reason, principal.actor
+    )
+
+
+@router.get("/smes/{sme_id}/feedback", response_model=list[FeedbackPublic], responses=ERRORS)
+def list_feedback(sme_id: str, workspace: WorkspaceDep, principal: PrincipalDep) -> Any:
+    """Everything the SME said about its suggested partners."""
+    visible_sme(workspace, principal, sme_id)
+    return list(workspace.pipeline.feedback(sme_id).values())

@@ -1,0 +1,252 @@
+"""SME and partner profiles: list, get, create, update, delete, bulk import."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
+
+from recommender import NotFoundError, Problem, ValidationError
+from recommender.profiles import load_profiles
+from recommender.schema import Side
+from recommender.storage.tokens import Principal
+
+from ..deps import PrincipalDep, SettingsDep, WorkspaceDep, require, visible_sme
+from ..errors import PayloadTooLarge
+from ..schemas import (
+    ErrorBody,
+    ImportResult,
+    PartnerCreate,
+    PartnerPage,
+    PartnerPublic,
+    PartnerUpdate,
+    SMECreate,
+    SMEPage,
+    SMEPublic,
+    SMEUpdate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["profiles"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody},
+    403: {"model": ErrorBody},
+    404: {"model": ErrorBody},
+    422: {"model": ErrorBody},
+}
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+def _public(record: Any) -> dict[str, Any]:
+    data = asdict(record)
+    data.pop("extra", None)
+    return data
+
+
+async def _read_upload(upload: UploadFile, limit: int) -> bytes:
+    """The whole upload, refusing it as soon as it passes the size limit."""
+    chunks, size = [], 0
+    while chunk := await upload.read(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"upload larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_cluster(
+    principal: Principal, records: list[Any], source: str, rows: dict[str, int]
+) -> None:
+    """Advisors may only write SMEs of their own cluster."""
+    if principal.role != "advisor":
+        return
+    problems = [
+        Problem(source, rows.get(r.id), "cluster", f"must be '{principal.cluster}' (your cluster)")
+        for r in records
+        if r.cluster != principal.cluster
+    ]
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- SMEs ----------------------------------------------------------------------------------
+
+
+@router.get("/smes", response_model=SMEPage, responses=ERRORS)
+def list_smes(
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    country: Annotated[str, Query(max_length=2)] = "",
+    cluster: Annotated[str, Query(max_length=500)] = "",
+) -> dict[str, Any]:
+    """SMEs the caller may see, paged and filterable."""
+    ids = None
+    if principal.role == "advisor":
+        if cluster and cluster != principal.cluster:
+            return {"items": [], "total": 0, "offset": offset, "limit": limit}
+        cluster = principal.cluster
+    elif principal.role == "sme":
+        ids = [principal.sme_id]
+    items, total = workspace.store.page(
+        "sme", offset, limit, country=country, cluster=cluster, ids=ids
+    )
+    return {"items": [_public(r) for r in items], "total": total, "offset": offset, "limit": limit}
+
+
+@router.get("/smes/{sme_id}", response_model=SMEPublic, responses=ERRORS)
+def get_sme(sme_id: str, workspace: WorkspaceDep, principal: PrincipalDep) -> dict[str, Any]:
+    """One SME profile."""
+    return _public(visible_sme(workspace, principal, sme_id))
+
+
+@router.post("/smes", response_model=SMEPublic, status_code=201, responses=ERRORS)
+def create_sme(body: SMECreate, workspace: WorkspaceDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Add an SME (advisors: in their own cluster)."""
+    require(principal, "admin", "advisor")
+    if principal.role == "advisor" and body.cluster != principal.cluster:
+        raise HTTPException(422, f"cluster must be '{principal.cluster}' (your cluster)")
+    try:
+        workspace.store.get("sme", body.id)
+        raise HTTPException(status.HTTP_409_CONFLICT, f"SME '{body.id}' already exists")
+    except NotFoundError:
+        pass
+    record, _ = workspace.save_profile("sme", body.model_dump())
+    return _public(record)
+
+
+@router.patch("/smes/{sme_id}", response_model=SMEPublic, responses=ERRORS)
+def update_sme(
+    sme_id: str, body: SMEUpdate, workspace: WorkspaceDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """Change some fields of an SME (an SME may edit its own profile, not its cluster)."""
+    current = visible_sme(workspace, principal, sme_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "cluster" in changes and changes["cluster"] != current.cluster and principal.role != "admin":
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "only an admin can move an SME to another cluster"
+        )
+    data = {**_public(current), **changes}
+    record, _ = workspace.save_profile("sme", data)
+    return _public(record)
+
+
+@router.delete("/smes/{sme_id}", status_code=204, responses=ERRORS)
+def delete_sme(sme_id: str, workspace: WorkspaceDep, principal: PrincipalDep) -> None:
+    """Remove an SME with its leads and feedback."""
+    require(principal, "admin", "advisor")
+    visible_sme(workspace, principal, sme_id)
+    workspace.delete_profile("sme", sme_id)
+
+
+@router.post(
+    "/smes/import", response_model=ImportResult, responses={**ERRORS, 413: {"model": ErrorBody}}
+)
+async def import_smes(
+    workspace: WorkspaceDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    file: Annotated[UploadFile, File(description="CSV or XLSX with the SME columns.")],
+    replace: bool = False,
+) -> dict[str, Any]:
+    """Bulk import, all or nothing: 422 lists every row-level problem."""
+    require(principal, "admin", "advisor")
+    if replace and principal.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin can import with replace")
+    return await _import(workspace, settings.max_upload_bytes, principal, file, "sme", replace)
+
+
+# --- partners ------------------------------------------------------------------------------
+
+
+@router.get("/partners", response_model=PartnerPage, responses=ERRORS)
+def list_partners(
+    workspace: WorkspaceDep,
+    principal: PrincipalDep,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    country: Annotated[str, Query(max_length=2)] = "",
+    org_type: Annotated[str, Query(max_length=32)] = "",
+    city: Annotated[str, Query(max_length=500)] = "",
+) -> dict[str, Any]:
+    """Partner organisations, paged and filterable (visible to every role)."""
+    items, total = workspace.store.page(
+        "partner", offset, limit, country=country, org_type=org_type, city=city
+    )
+    return {"items": [_public(r) for r in items], "total": total, "offset": offset, "limit": limit}
+
+
+@router.get("/partners/{partner_id}", response_model=PartnerPublic, responses=ERRORS)
+def get_partner(
+    partner_id: str, workspace: WorkspaceDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """One partner profile."""
+    return _public(workspace.partner(partner_id))
+
+
+@router.post("/partners", response_model=PartnerPublic, status_code=201, responses=ERRORS)
+def create_partner(
+    body: PartnerCreate, workspace: WorkspaceDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """Add a partner organisation."""
+    require(principal, "admin", "advisor")
+    try:
+        workspace.store.get("partner", body.id)
+        raise HTTPException(status.HTTP_409_CONFLICT, f"partner '{body.id}' already exists")
+    except NotFoundError:
+        pass
+    record, _ = workspace.save_profile("partner", body.model_dump())
+    return _public(record)
+
+
+@router.patch("/partners/{partner_id}", response_model=PartnerPublic, responses=ERRORS)
+def update_partner(
+    partner_id: str, body: PartnerUpdate, workspace: WorkspaceDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """Change some fields of a partner."""
+    require(principal, "admin", "advisor")
+    current = workspace.partner(partner_id)
+    record, _ = workspace.save_profile(
+        "partner", {**_public(current), **body.model_dump(exclude_unset=True)}
+    )
+    return _public(record)
+
+
+@router.delete("/partners/{partner_id}", status_code=204, responses=ERRORS)
+def delete_partner(partner_id: str, workspace: WorkspaceDep, principal: PrincipalDep) -> None:
+    """Remove a partner (admins only: partners are shared by every cluster)."""
+    require(principal, "admin")
+    workspace.delete_profile("partner", partner_id)
+
+
+@router.post(
+    "/partners/import", response_model=ImportResult, responses={**ERRORS, 413: {"model": ErrorBody}}
+)
+async def import_partners(
+    workspace: WorkspaceDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    file: Annotated[UploadFile, File(description="CSV or XLSX with the partner columns.")],
+    replace: bool = False,
+) -> dict[str, Any]:
+    """Bulk import, all or nothing: 422 lists every row-level problem."""
+    require(principal, "admin", "advisor")
+    if replace and principal.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin can import with replace")
+    return await _import(workspace, settings.max_upload_bytes, principal, file, "partner", replace)
+
+
+async def _import(
+    workspace: Any, limit: int, principal: Principal, file: UploadFile, side: Side, replace: bool
+) -> dict[str, Any]:
+    data = await _read_upload(file, limit)
+    # Parsing and embedding are CPU work: keep them off the event loop.
+    loaded = await run_in_threadpool(load_profiles, data, side, file.filename or "upload.csv")
+    if side == "sme":
+        _check_cluster(principal, loaded.records, loaded.source, loaded.rows)
+    report = await run_in_threadpool(workspace.import_loaded, [loaded], replace)
+    counts = report.counts[side]
+    return {**asdict(counts), "embedded": report.embedded, "warnings": report.warnings}
