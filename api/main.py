@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from recommender import Settings, Workspace, get_settings
 
 from . import errors
-from .routes import health, leads, me, profiles
+from .routes import health, leads, me, profiles, web
 
 
 def create_app(settings: Settings | None = None, workspace: Workspace | None = None) -> FastAPI:
@@ -34,6 +37,12 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (health, me, profiles, leads):
+    for module in (health, me, profiles, leads, web):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.exception_handler(web.SignInRequired)
+    async def sign_in(_: Request, __: web.SignInRequired) -> RedirectResponse:
+        return RedirectResponse("/login", status_code=303)
+
     return app

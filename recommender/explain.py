@@ -42,3 +42,25 @@ def shared_terms(
     weights = np.where(query_terms > 0, document_weights, 0.0)
     order = np.argsort(-weights, kind="stable")[:limit]
     return tuple(str(vocabulary[i]) for i in order if weights[i] > 0)
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def highlight(sentence: str, terms: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:
+    """Split a sentence into (text, is_shared_term) pieces, for display with highlights."""
+    from .lexical import analyze
+
+    wanted = set(terms)
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in _WORD.finditer(sentence):
+        word = match.group(0)
+        if any(term in wanted for term in analyze(word)):
+            if match.start() > last:
+                pieces.append((sentence[last : match.start()], False))
+            pieces.append((word, True))
+            last = match.end()
+    if last < len(sentence):
+        pieces.append((sentence[last:], False))
+    return pieces

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from recommender import Lead, NotFoundError, Workspace
-from recommender.storage.tokens import Principal
-
-from ..deps import PrincipalDep, WorkspaceDep, can_manage_leads, can_see_sme, require, visible_sme
+from ..deps import PrincipalDep, WorkspaceDep, can_manage_leads, require, visible_sme
 from ..schemas import (
     ErrorBody,
     FeedbackCreate,
@@ -23,9 +19,9 @@ from ..schemas import (
     OrgType,
     Status,
     StatusChange,
-    TrackedLead,
     TrackedLeadPage,
 )
+from ..views import TRACKED_COLUMNS, XLSX, ExportFormat, annotate_leads, spreadsheet, tracked_leads
 
 router = APIRouter(prefix="/api/v1", tags=["leads"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -40,38 +36,6 @@ Markets = Annotated[list[Market] | None, Query()]
 OrgTypes = Annotated[list[OrgType] | None, Query()]
 Cities = Annotated[list[Annotated[str, Query(max_length=200)]] | None, Query(max_length=20)]
 Ranker = Literal["hybrid", "dense", "lexical"]
-ExportFormat = Literal["csv", "xlsx"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _leads(workspace: Workspace, sme_id: str, leads: list[Lead]) -> list[dict[str, Any]]:
-    statuses = workspace.pipeline.statuses([sme_id])
-    feedback = workspace.pipeline.feedback(sme_id)
-    out = []
-    for lead in leads:
-        item = lead.to_dict()
-        item["status"] = statuses.get((sme_id, lead.profile.id), "suggested")
-        verdict = feedback.get(lead.profile.id)
-        item["interesting"] = verdict.interesting if verdict else None
-        out.append(item)
-    return out
-
-
-def _export(frame: pd.DataFrame, fmt: ExportFormat, name: str) -> Response:
-    if fmt == "csv":
-        return Response(
-            frame.to_csv(index=False),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="leads")
-    return Response(
-        buffer.getvalue(),
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
 
 
 @router.get("/smes/{sme_id}/leads", response_model=LeadList, responses=ERRORS)
@@ -97,7 +61,7 @@ def sme_leads(
         ranker=ranker,
         diversity=diversity,
     )
-    return {"query_id": sme_id, "results": _leads(workspace, sme_id, leads)}
+    return {"query_id": sme_id, "results": annotate_leads(workspace, sme_id, leads)}
 
 
 @router.get(
@@ -120,7 +84,7 @@ def export_sme_leads(
         sme_id, top=top, markets=market or (), org_types=org_type or (), cities=city or ()
     )
     rows = []
-    for item in _leads(workspace, sme_id, leads):
+    for item in annotate_leads(workspace, sme_id, leads):
         explanation = item.get("explanation") or {}
         rows.append(
             {
@@ -137,7 +101,7 @@ def export_sme_leads(
                 "shared_terms": ", ".join(explanation.get("shared_terms", [])),
             }
         )
-    return _export(pd.DataFrame(rows), format, f"leads-{sme_id}")
+    return spreadsheet(pd.DataFrame(rows), format, f"leads-{sme_id}")
 
 
 @router.get("/partners/{partner_id}/smes", response_model=LeadList, responses=ERRORS)
@@ -177,48 +141,6 @@ def search(
 # --- pipeline ------------------------------------------------------------------------------
 
 
-def _visible_sme_ids(workspace: Workspace, principal: Principal) -> list[str] | None:
-    if principal.role == "admin":
-        return None
-    return [s.id for s in workspace.profiles("sme") if can_see_sme(principal, s)]
-
-
-def _tracked(
-    workspace: Workspace,
-    principal: Principal,
-    statuses: list[Status] | None,
-    cluster: str,
-    market: str,
-    sme_id: str,
-) -> list[dict[str, Any]]:
-    ids = _visible_sme_ids(workspace, principal)
-    if sme_id:
-        ids = [sme_id] if ids is None or sme_id in ids else []
-    rows = []
-    for s_id, p_id, lead_status, at in workspace.pipeline.tracked(ids, statuses or ()):
-        try:
-            sme, partner = workspace.sme(s_id), workspace.partner(p_id)
-        except NotFoundError:
-            continue
-        if (cluster and sme.cluster != cluster) or (market and partner.country != market):
-            continue
-        rows.append(
-            {
-                "sme_id": s_id,
-                "sme_name": sme.name,
-                "cluster": sme.cluster,
-                "partner_id": p_id,
-                "partner_name": partner.name,
-                "market": partner.country,
-                "city": partner.city,
-                "org_type": partner.org_type,
-                "status": lead_status,
-                "updated_at": at,
-            }
-        )
-    return rows
-
-
 @router.get("/leads", response_model=TrackedLeadPage, responses=ERRORS)
 def list_leads(
     workspace: WorkspaceDep,
@@ -229,7 +151,7 @@ def list_leads(
     sme_id: Annotated[str, Query(max_length=100)] = "",
 ) -> dict[str, Any]:
     """Tracked leads (anything past a bare suggestion) the caller may see."""
-    rows = _tracked(workspace, principal, status_, cluster, market, sme_id)
+    rows = tracked_leads(workspace, principal, status_, cluster, market, sme_id)
     return {"items": rows, "total": len(rows)}
 
 
@@ -243,11 +165,11 @@ def export_leads(
     market: Market | Literal[""] = "",
 ) -> Response:
     """Tracked leads as CSV or XLSX."""
-    rows = _tracked(workspace, principal, status_, cluster, market, "")
-    frame = pd.DataFrame(rows, columns=list(TrackedLead.model_fields))
+    rows = tracked_leads(workspace, principal, status_, cluster, market, "")
+    frame = pd.DataFrame(rows, columns=TRACKED_COLUMNS)
     if len(frame):
         frame["updated_at"] = frame["updated_at"].astype(str)
-    return _export(frame, format, "leads")
+    return spreadsheet(frame, format, "leads")
 
 
 @router.get("/leads/{sme_id}/{partner_id}", response_model=LeadStatePublic, responses=ERRORS)

@@ -1,0 +1,422 @@
+"""Server-rendered pages for advisors and SMEs (Jinja2, a few lines of plain JavaScript).
+
+Signing in stores the API token in an HttpOnly cookie; every page then applies exactly the
+same visibility rules as the JSON API (a forbidden SME is a "not found" page).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from recommender import MARKETS, ORG_TYPES, NotFoundError, ValidationError, Workspace
+from recommender.explain import highlight
+from recommender.profiles import load_profiles
+from recommender.schema import Side
+from recommender.storage.pipeline import STATUSES, TRANSITIONS, TransitionError
+from recommender.storage.tokens import Principal
+
+from ..deps import WorkspaceDep, can_see_sme, visible_sme
+from ..errors import PayloadTooLarge
+from ..views import annotate_leads, spreadsheet, tracked_leads
+from .profiles import _check_cluster, _read_upload
+
+COOKIE = "cm_token"
+PIPELINE = [s for s in STATUSES if s != "declined"] + ["declined"]
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+templates.env.globals.update(markets=MARKETS, org_types=ORG_TYPES, statuses=PIPELINE)
+templates.env.filters["highlight"] = highlight
+router = APIRouter(include_in_schema=False)
+
+
+class SignInRequired(Exception):
+    """No valid session: the page redirects to the sign-in form."""
+
+
+def page_principal(request: Request, workspace: WorkspaceDep) -> Principal:
+    """The signed-in user, from the session cookie."""
+    token = request.cookies.get(COOKIE, "")
+    principal = workspace.tokens.verify(token) if token else None
+    if principal is None:
+        raise SignInRequired
+    return principal
+
+
+User = Annotated[Principal, Depends(page_principal)]
+
+
+def render(
+    request: Request, name: str, user: Principal | None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"user": user, **context}, status_code=status)
+
+
+def not_found(request: Request, user: Principal | None, what: str) -> HTMLResponse:
+    return render(request, "not_found.html", user, status=404, what=what)
+
+
+def _back(url: str, **params: Any) -> RedirectResponse:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return RedirectResponse(f"{url}?{query}" if query else url, status_code=303)
+
+
+# --- session -------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, error: str = "") -> HTMLResponse:
+    return render(request, "login.html", None, error=error)
+
+
+@router.post("/login")
+def login(
+    request: Request, workspace: WorkspaceDep, token: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    principal = workspace.tokens.verify(token.strip()) if token.strip() else None
+    if principal is None:
+        return render(
+            request, "login.html", None, status=401, error="That token is not valid or was revoked."
+        )
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        COOKIE, token.strip(), httponly=True, samesite="strict", max_age=60 * 60 * 12
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/")
+def home(user: User) -> Response:
+    if user.role == "sme":
+        return RedirectResponse(f"/smes/{user.sme_id}", status_code=303)
+    return RedirectResponse("/advisor", status_code=303)
+
+
+# --- advisor home and pipeline -------------------------------------------------------------
+
+
+def _sme_rows(workspace: Workspace, user: Principal) -> list[Any]:
+    return [s for s in workspace.profiles("sme") if can_see_sme(user, s)]
+
+
+@router.get("/advisor", response_class=HTMLResponse)
+def advisor_home(request: Request, user: User, workspace: WorkspaceDep) -> HTMLResponse:
+    if user.role == "sme":
+        return not_found(request, user, "this page")
+    smes = _sme_rows(workspace, user)
+    tracked = tracked_leads(workspace, user, None, "", "", "")
+    per_sme: dict[str, Counter[str]] = {s.id: Counter() for s in smes}
+    per_market: dict[str, Counter[str]] = {s.id: Counter() for s in smes}
+    for row in tracked:
+        per_sme[row["sme_id"]][row["status"]] += 1
+    statuses = workspace.pipeline.statuses([s.id for s in smes])
+    for sme in smes:
+        for suggestion in workspace.recommend(sme.id, top=10, explain=False):
+            per_market[sme.id][suggestion.profile.country] += 1
+            # Untouched suggestions are not stored, so count them from the current top 10.
+            if statuses.get((sme.id, suggestion.profile.id), "suggested") == "suggested":
+                per_sme[sme.id]["suggested"] += 1
+    totals: Counter[str] = Counter()
+    for counts in per_sme.values():
+        totals.update(counts)
+    return render(
+        request,
+        "advisor.html",
+        user,
+        smes=smes,
+        per_sme=per_sme,
+        per_market=per_market,
+        totals=totals,
+        peak=max(totals.values(), default=1) or 1,
+    )
+
+
+@router.get("/pipeline", response_class=HTMLResponse)
+def pipeline_board(request: Request, user: User, workspace: WorkspaceDep) -> HTMLResponse:
+    if user.role == "sme":
+        return not_found(request, user, "this page")
+    tracked = tracked_leads(workspace, user, None, "", "", "")
+    columns = {
+        status: [lead for lead in tracked if lead["status"] == status] for status in PIPELINE
+    }
+    return render(request, "pipeline.html", user, columns=columns)
+
+
+# --- SME page ------------------------------------------------------------------------------
+
+
+def _filters(market: list[str], org_type: list[str], city: str) -> dict[str, Any]:
+    return {
+        "markets": [m for m in market if m in MARKETS],
+        "org_types": [o for o in org_type if o in ORG_TYPES],
+        "cities": [city] if city.strip() else [],
+    }
+
+
+@router.get("/smes/{sme_id}", response_class=HTMLResponse)
+def sme_page(
+    request: Request,
+    sme_id: str,
+    user: User,
+    workspace: WorkspaceDep,
+    market: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies defaults
+    org_type: Annotated[list[str], Query()] = [],  # noqa: B006
+    city: Annotated[str, Query(max_length=200)] = "",
+    diversity: bool = False,
+    top: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> HTMLResponse:
+    try:
+        sme = visible_sme(workspace, user, sme_id)
+    except NotFoundError:
+        return not_found(request, user, f"SME '{sme_id}'")
+    filters = _filters(market, org_type, city)
+    leads = workspace.recommend(sme_id, top=top, diversity=0.3 if diversity else 0.0, **filters)
+    items = annotate_leads(workspace, sme_id, leads)
+    feedback = workspace.pipeline.feedback(sme_id)
+    query = urlencode(
+        [("market", m) for m in filters["markets"]]
+        + [("org_type", o) for o in filters["org_types"]]
+        + ([("city", city)] if city else []),
+        doseq=True,
+    )
+    return render(
+        request,
+        "sme.html",
+        user,
+        sme=sme,
+        leads=items,
+        feedback=feedback,
+        transitions=TRANSITIONS,
+        selected={
+            "market": filters["markets"],
+            "org_type": filters["org_types"],
+            "city": city,
+            "diversity": diversity,
+        },
+        export_query=query,
+        message=request.query_params.get("message", ""),
+    )
+
+
+@router.get("/smes/{sme_id}/export.{fmt}")
+def sme_export(
+    sme_id: str,
+    fmt: str,
+    user: User,
+    workspace: WorkspaceDep,
+    request: Request,
+    market: Annotated[list[str], Query()] = [],  # noqa: B006
+    org_type: Annotated[list[str], Query()] = [],  # noqa: B006
+    city: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    try:
+        visible_sme(workspace, user, sme_id)
+    except NotFoundError:
+        return not_found(request, user, f"SME '{sme_id}'")
+    if fmt not in ("csv", "xlsx"):
+        return not_found(request, user, "that export format")
+    leads = workspace.recommend(sme_id, top=50, **_filters(market, org_type, city))
+    rows = []
+    for item in annotate_leads(workspace, sme_id, leads):
+        explanation = item.get("explanation") or {}
+        rows.append(
+            {
+                "rank": item["rank"],
+                "partner_id": item["id"],
+                "partner": item["name"],
+                "city": item["city"],
+                "country": item["country"],
+                "org_type": item["org_type"],
+                "score": item["score"],
+                "status": item["status"],
+                "matched_sentence": explanation.get("matched_sentence", ""),
+                "reasons": "; ".join(explanation.get("reasons", [])),
+            }
+        )
+    import pandas as pd
+
+    return spreadsheet(pd.DataFrame(rows), fmt, f"leads-{sme_id}")  # type: ignore[arg-type]
+
+
+@router.post("/smes/{sme_id}/leads/{partner_id}/status")
+def move_lead(
+    request: Request,
+    sme_id: str,
+    partner_id: str,
+    user: User,
+    workspace: WorkspaceDep,
+    status: Annotated[str, Form(max_length=20)],
+    back: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        visible_sme(workspace, user, sme_id)
+        workspace.partner(partner_id)
+    except NotFoundError:
+        return not_found(request, user, "that lead")
+    if user.role == "sme":
+        return not_found(request, user, "that action")
+    try:
+        workspace.pipeline.set_status(sme_id, partner_id, status, user.actor)
+        message = f"Moved to {status}."
+    except TransitionError as exc:
+        message = str(exc)
+    return _back(_safe(back, f"/smes/{sme_id}"), message=message)
+
+
+@router.post("/smes/{sme_id}/leads/{partner_id}/notes")
+def add_note(
+    request: Request,
+    sme_id: str,
+    partner_id: str,
+    user: User,
+    workspace: WorkspaceDep,
+    text: Annotated[str, Form(max_length=5000)],
+    back: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        visible_sme(workspace, user, sme_id)
+        workspace.partner(partner_id)
+    except NotFoundError:
+        return not_found(request, user, "that lead")
+    if user.role == "sme":
+        return not_found(request, user, "that action")
+    if text.strip():
+        workspace.pipeline.add_note(sme_id, partner_id, text.strip(), user.actor)
+    return _back(
+        _safe(back, f"/smes/{sme_id}"),
+        message="Note added." if text.strip() else "Empty note ignored.",
+    )
+
+
+@router.post("/smes/{sme_id}/leads/{partner_id}/feedback")
+def give_feedback(
+    request: Request,
+    sme_id: str,
+    partner_id: str,
+    user: User,
+    workspace: WorkspaceDep,
+    interesting: Annotated[str, Form(pattern="^(yes|no)$")],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        visible_sme(workspace, user, sme_id)
+        workspace.partner(partner_id)
+    except NotFoundError:
+        return not_found(request, user, "that lead")
+    if user.role == "advisor":
+        return not_found(request, user, "that action")
+    workspace.pipeline.give_feedback(
+        sme_id, partner_id, interesting == "yes", reason.strip(), user.actor
+    )
+    return _back(f"/smes/{sme_id}", message="Thank you, noted.")
+
+
+def _safe(url: str, default: str) -> str:
+    # Only same-site paths: a form must not bounce the user to another site.
+    return url if url.startswith("/") and not url.startswith("//") else default
+
+
+# --- partners ------------------------------------------------------------------------------
+
+
+@router.get("/partners", response_class=HTMLResponse)
+def partner_search(
+    request: Request,
+    user: User,
+    workspace: WorkspaceDep,
+    q: Annotated[str, Query(max_length=2000)] = "",
+    market: Annotated[list[str], Query()] = [],  # noqa: B006
+    org_type: Annotated[list[str], Query()] = [],  # noqa: B006
+    city: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    filters = _filters(market, org_type, city)
+    results = workspace.search(q, top=20, **filters) if q.strip() else []
+    return render(
+        request,
+        "partners.html",
+        user,
+        q=q,
+        results=[lead.to_dict() for lead in results],
+        selected={"market": filters["markets"], "org_type": filters["org_types"], "city": city},
+    )
+
+
+@router.get("/partners/{partner_id}", response_class=HTMLResponse)
+def partner_page(
+    request: Request, partner_id: str, user: User, workspace: WorkspaceDep
+) -> HTMLResponse:
+    try:
+        partner = workspace.partner(partner_id)
+    except NotFoundError:
+        return not_found(request, user, f"partner '{partner_id}'")
+    fits = []
+    if user.role != "sme":
+        clusters = [user.cluster] if user.role == "advisor" else None
+        fits = [lead.to_dict() for lead in workspace.fit(partner_id, top=10, clusters=clusters)]
+    return render(request, "partner.html", user, partner=partner, fits=fits)
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request, user: User) -> HTMLResponse:
+    if user.role == "sme":
+        return not_found(request, user, "this page")
+    return render(request, "import.html", user, problems=[], result=None, kind="partners")
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def import_upload(
+    request: Request,
+    user: User,
+    workspace: WorkspaceDep,
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[str, Form(pattern="^(smes|partners)$")] = "partners",
+) -> HTMLResponse:
+    if user.role == "sme":
+        return not_found(request, user, "this page")
+    side: Side = "sme" if kind == "smes" else "partner"
+    try:
+        data = await _read_upload(file, request.app.state.settings.max_upload_bytes)
+        loaded = await run_in_threadpool(load_profiles, data, side, file.filename or "upload.csv")
+        if side == "sme":
+            _check_cluster(user, loaded.records, loaded.source, loaded.rows)
+        report = await run_in_threadpool(workspace.import_loaded, [loaded])
+    except ValidationError as exc:
+        return render(
+            request, "import.html", user, status=422, problems=exc.problems, result=None, kind=kind
+        )
+    except PayloadTooLarge as exc:
+        return render(
+            request,
+            "import.html",
+            user,
+            status=413,
+            problems=[],
+            result=None,
+            kind=kind,
+            error=str(exc),
+        )
+    return render(
+        request,
+        "import.html",
+        user,
+        problems=[],
+        result=report.counts[side],
+        warnings=report.warnings,
+        kind=kind,
+    )

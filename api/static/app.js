@@ -1,0 +1,20 @@
+// Partial updates without a framework: lead forms post in the background and only that lead
+// card is replaced; with JavaScript off the same forms post and redirect back.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  const card = form.closest("article.lead");
+  if (!card || form.method.toLowerCase() !== "post") return;
+  event.preventDefault();
+  const submitter = event.submitter;
+  const body = new FormData(form);
+  if (submitter && submitter.name) body.set(submitter.name, submitter.value);
+  const response = await fetch(form.action, { method: "POST", body, credentials: "same-origin" });
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = page.getElementById(card.id);
+  const notice = page.querySelector("[data-testid=message]");
+  if (fresh) card.replaceWith(fresh); else window.location.href = response.url;
+  const old = document.querySelector("[data-testid=message]");
+  if (notice && old) old.replaceWith(notice);
+  else if (notice) document.querySelector("section[aria-label=Leads]")?.before(notice);
+  document.getElementById(card.id)?.querySelector("select, input:not([type=hidden])")?.focus();
+});

@@ -1,0 +1,106 @@
+"""Presentation helpers shared by the JSON routes and the web pages."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import pandas as pd
+from fastapi import Response
+
+from recommender import Lead, NotFoundError, Workspace
+from recommender.storage.tokens import Principal
+
+from .deps import can_see_sme
+
+ExportFormat = Literal["csv", "xlsx"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TRACKED_COLUMNS = [
+    "sme_id",
+    "sme_name",
+    "cluster",
+    "partner_id",
+    "partner_name",
+    "market",
+    "city",
+    "org_type",
+    "status",
+    "updated_at",
+]
+
+
+def annotate_leads(workspace: Workspace, sme_id: str, leads: list[Lead]) -> list[dict[str, Any]]:
+    """Leads as dicts with their pipeline status and the SME's own feedback."""
+    statuses = workspace.pipeline.statuses([sme_id])
+    feedback = workspace.pipeline.feedback(sme_id)
+    out = []
+    for lead in leads:
+        item = lead.to_dict()
+        item["status"] = statuses.get((sme_id, lead.profile.id), "suggested")
+        verdict = feedback.get(lead.profile.id)
+        item["interesting"] = verdict.interesting if verdict else None
+        out.append(item)
+    return out
+
+
+def spreadsheet(frame: pd.DataFrame, fmt: ExportFormat, name: str) -> Response:
+    """A CSV or XLSX download of a table."""
+    if fmt == "csv":
+        return Response(
+            frame.to_csv(index=False),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="leads")
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+def visible_sme_ids(workspace: Workspace, principal: Principal) -> list[str] | None:
+    """Ids of the SMEs the caller may see (None: all of them)."""
+    if principal.role == "admin":
+        return None
+    return [s.id for s in workspace.profiles("sme") if can_see_sme(principal, s)]
+
+
+def tracked_leads(
+    workspace: Workspace,
+    principal: Principal,
+    statuses: Sequence[str] | None,
+    cluster: str,
+    market: str,
+    sme_id: str,
+) -> list[dict[str, Any]]:
+    """Tracked leads the caller may see, newest first, with names for display."""
+    ids = visible_sme_ids(workspace, principal)
+    if sme_id:
+        ids = [sme_id] if ids is None or sme_id in ids else []
+    rows = []
+    for s_id, p_id, lead_status, at in workspace.pipeline.tracked(ids, statuses or ()):
+        try:
+            sme, partner = workspace.sme(s_id), workspace.partner(p_id)
+        except NotFoundError:
+            continue
+        if (cluster and sme.cluster != cluster) or (market and partner.country != market):
+            continue
+        rows.append(
+            {
+                "sme_id": s_id,
+                "sme_name": sme.name,
+                "cluster": sme.cluster,
+                "partner_id": p_id,
+                "partner_name": partner.name,
+                "market": partner.country,
+                "city": partner.city,
+                "org_type": partner.org_type,
+                "status": lead_status,
+                "updated_at": at,
+            }
+        )
+    return rows
