@@ -52,12 +52,17 @@ def upgrade() -> None:
         "leads",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "sme_id", sa.String(100), sa.ForeignKey("smes.id", ondelete="CASCADE"), index=True
+            "sme_id",
+            sa.String(100),
+            sa.ForeignKey("smes.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
         ),
         sa.Column(
             "partner_id",
             sa.String(100),
             sa.ForeignKey("partners.id", ondelete="CASCADE"),
+            nullable=False,
             index=True,
         ),
         sa.Column("status", sa.String(20), nullable=False, index=True),
@@ -68,7 +73,13 @@ def upgrade() -> None:
     op.create_table(
         "lead_events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("lead_id", sa.Integer, sa.ForeignKey("leads.id", ondelete="CASCADE"), index=True),
+        sa.Column(
+            "lead_id",
+            sa.Integer,
+            sa.ForeignKey("leads.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("actor", sa.String(200), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("old_value", sa.Text, nullable=False),
@@ -79,9 +90,18 @@ def upgrade() -> None:
         "feedback",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "sme_id", sa.String(100), sa.ForeignKey("smes.id", ondelete="CASCADE"), index=True
+            "sme_id",
+            sa.String(100),
+            sa.ForeignKey("smes.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
         ),
-        sa.Column("partner_id", sa.String(100), sa.ForeignKey("partners.id", ondelete="CASCADE")),
+        sa.Column(
+            "partner_id",
+            sa.String(100),
+            sa.ForeignKey("partners.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("interesting", sa.Boolean, nullable=False),
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("actor", sa.String(200), nullable=False),
