@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/clustermatch demo
+	@echo "Sign in at http://127.0.0.1:8000/login (API docs: /docs) with this admin token:"
+	@$(BIN)/clustermatch token create --role admin --label "make run"
 	$(BIN)/clustermatch serve --host 127.0.0.1 --port 8000
 
 test: install lint

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,7 +27,9 @@ class EmbeddingCache:
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        # One connection shared by the service's threads: calls are serialised by a lock.
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS vectors ("
@@ -39,6 +42,12 @@ class EmbeddingCache:
         """The cached vectors among these hashes."""
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
+        with self._lock:
+            found.update(self._get(model, unique))
+        return found
+
+    def _get(self, model: str, unique: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
         for start in range(0, len(unique), 900):  # SQLite's bound-parameter limit
             chunk = unique[start : start + 900]
             marks = ",".join("?" * len(chunk))
@@ -52,17 +61,18 @@ class EmbeddingCache:
 
     def put(self, model: str, items: dict[str, np.ndarray]) -> None:
         """Store vectors (float32)."""
-        self._db.executemany(
-            "INSERT OR REPLACE INTO vectors (model, hash, vector) VALUES (?, ?, ?)",
-            [(model, key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()],
-        )
-        self._db.commit()
+        rows = [(model, key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()]
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors (model, hash, vector) VALUES (?, ?, ?)", rows
+            )
+            self._db.commit()
 
     def count(self, model: str) -> int:
         """How many vectors are cached for a model."""
-        return int(
-            self._db.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model]).fetchone()[0]
-        )
+        with self._lock:
+            row = self._db.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model])
+            return int(row.fetchone()[0])
 
     def close(self) -> None:
         self._db.close()
