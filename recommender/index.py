@@ -86,13 +86,15 @@ class VectorIndex:
         k = max(1, min(k, len(self)))
         params = None
         if allowed is not None:
+            if len(allowed) != len(self):
+                raise ValueError(f"filter mask has {len(allowed)} rows, the index {len(self)}")
             selected = np.flatnonzero(allowed).astype(np.int64)
             if not len(selected):
                 n = len(queries)
                 return np.full((n, k), -np.inf, np.float32), np.full((n, k), -1, np.int64)
             # A bitmap selector costs one bit per row and O(1) per test.
             bitmap = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
-            selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bitmap))
+            selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))  # n in bytes
             params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
             scores, rows = self._index.search(queries, k, params=params)
             del bitmap  # the selector points into it; keep it alive until here
@@ -140,7 +142,10 @@ class VectorIndex:
             raise ConfigurationError(f"index in {folder} was built with {manifest.model}")
         if data_version is not None and manifest.data_version != data_version:
             raise ConfigurationError(f"index in {folder} is for data {manifest.data_version}")
-        index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        try:
+            index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        except RuntimeError as exc:  # written by another FAISS version, or damaged
+            raise ConfigurationError(f"cannot read the index in {folder}: {exc}") from exc
         if index.ntotal != manifest.count or len(ids) != manifest.count:
             raise ConfigurationError(f"index in {folder} has the wrong number of rows")
         return cls._wrap(index, ids, manifest.model, manifest.data_version)

@@ -29,7 +29,7 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
     der die das den dem des ein eine einen einem einer und oder für mit von zu im in auf aus
     bei ist sind wir sie es als auch nach über unsere unser ihre ihr werden wird durch zum zur
     il lo gli i una uno di da del della delle dei degli e o per con su nel nella che non si
-    sono è ed al alla alle ai le nostro nostra nostri
+    sono è ed al alla alle le nostro nostra nostri
     och att det som en ett är för på med av till den de vi har från om eller kan vår våra
     er ni sin sitt
     """.split()

@@ -6,9 +6,10 @@ problem of the file is reported at once with its file, row and column.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,20 @@ def read_table(data: bytes, source: str) -> tuple[pd.DataFrame | None, list[Prob
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         return None, [*problems, Problem(source, None, None, f"not a valid CSV file: {exc}")]
-    return _stringify(frame), problems
+    frame = _stringify(frame)
+    frame.attrs["lines"] = _record_lines(text)
+    return frame, problems
+
+
+def _record_lines(text: str) -> list[int]:
+    """The file line on which each data record starts, skipping blank lines like pandas."""
+    starts, previous_end = [], 0
+    reader = csv.reader(io.StringIO(text))
+    for record in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if record:
+            starts.append(start)
+    return starts[1:]  # the first record is the header
 
 
 def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,17 +104,18 @@ def _undecodable_rows(data: bytes, source: str) -> list[Problem]:
     return problems
 
 
-def _split(value: str) -> tuple[str, ...]:
-    """Split a ';'-separated cell, dropping blanks and repeats but keeping order."""
+def _split(value: str, normalise: Callable[[str], str] = str.strip) -> tuple[str, ...]:
+    """Split a ';'-separated cell, normalise each part, drop blanks and repeats, keep order."""
     seen: dict[str, None] = {}
     for part in value.split(";"):
-        part = part.strip()
+        part = normalise(part.strip())
         if part:
             seen.setdefault(part, None)
     return tuple(seen)
 
 
-def _org_type(value: str) -> str:
+def normalise_org_type(value: str) -> str:
+    """'Public Authority' and 'public-authority' both mean public_authority."""
     return value.strip().lower().replace(" ", "_").replace("-", "_")
 
 
@@ -118,8 +133,11 @@ def validate_frame(frame: pd.DataFrame, side: Side, source: str) -> LoadedProfil
     records: list[Any] = []
     rows: dict[str, int] = {}
     extra_columns = [c for c in frame.columns if c not in COLUMNS[side]]
+    lines = frame.attrs.get("lines")
     for index, raw in enumerate(frame.to_dict("records")):
-        row = index + 2  # the header is row 1, as a spreadsheet shows it
+        # The line a record starts on (header = 1), so blank lines and multi-line cells do
+        # not shift the numbers; a workbook's rows are numbered as Excel shows them.
+        row = lines[index] if lines and index < len(lines) else index + 2
 
         def bad(column: str, reason: str, row: int = row) -> None:
             problems.append(Problem(source, row, column, reason))
@@ -139,8 +157,6 @@ def validate_frame(frame: pd.DataFrame, side: Side, source: str) -> LoadedProfil
         for column in COLUMNS[side]:
             if column != "description" and len(raw[column]) > MAX_FIELD_CHARS:
                 bad(column, f"longer than {MAX_FIELD_CHARS} characters")
-        if "\ufffd" in "".join(raw.values()):
-            bad("", "contains bytes that are not UTF-8")
 
         country = raw["country"].upper()
         language = raw["language"].lower()
@@ -152,11 +168,11 @@ def validate_frame(frame: pd.DataFrame, side: Side, source: str) -> LoadedProfil
         if side == "sme":
             if country not in ISO_COUNTRIES:
                 bad("country", f"unknown country code '{raw['country']}' (ISO 3166 alpha-2)")
-            markets = tuple(m.upper() for m in _split(raw["target_markets"]))
+            markets = _split(raw["target_markets"], str.upper)
             for market in markets:
                 if market not in MARKETS:
                     bad("target_markets", f"market '{market}' is not one of {', '.join(MARKETS)}")
-            seeking = tuple(_org_type(s) for s in _split(raw["seeking"]))
+            seeking = _split(raw["seeking"], normalise_org_type)
             for org in seeking:
                 if org not in ORG_TYPES:
                     bad("seeking", f"unknown org type '{org}' (one of {', '.join(ORG_TYPES)})")
@@ -174,8 +190,11 @@ def validate_frame(frame: pd.DataFrame, side: Side, source: str) -> LoadedProfil
             )
         else:
             if country not in MARKETS:
-                bad("country", f"partner country '{raw['country']}' is not one of {MARKETS}")
-            org_type = _org_type(raw["org_type"])
+                bad(
+                    "country",
+                    f"partner country '{raw['country']}' is not one of {', '.join(MARKETS)}",
+                )
+            org_type = normalise_org_type(raw["org_type"])
             if org_type not in ORG_TYPES:
                 bad(
                     "org_type",

@@ -25,7 +25,7 @@ from .explain import Explanation, closest_sentence, shared_terms, split_sentence
 from .index import VectorIndex
 from .language import detect_language
 from .lexical import BM25, analyze
-from .profiles import LoadedProfiles, load_profile_file, validate_rows
+from .profiles import LoadedProfiles, load_profile_file, normalise_org_type, validate_rows
 from .ranking import Signals, make_ranker, mmr, top_k
 from .schema import MARKETS, SME, Partner, Side, profile_text
 from .storage import ImportCounts, Store
@@ -442,7 +442,7 @@ class Workspace:
     ) -> np.ndarray:
         allowed = np.ones(len(target.records), dtype=bool)
         if org_types:
-            allowed &= np.isin(target.org_type, [o.lower() for o in org_types])
+            allowed &= np.isin(target.org_type, [normalise_org_type(o) for o in org_types])
         if cities:
             allowed &= np.isin(target.city, [c.casefold() for c in cities])
         return allowed
@@ -458,7 +458,7 @@ class Workspace:
         explain: bool,
         source: SME | Partner | None,
     ) -> list[Lead]:
-        top = min(top or self.settings.default_top, self.settings.max_top)
+        top = min(self.settings.default_top if top is None else top, self.settings.max_top)
         if top < 1:
             raise ValueError("top must be at least 1")
         ranker = make_ranker(ranker_name or self.settings.default_ranker)
@@ -542,10 +542,12 @@ class Workspace:
             terms = shared_terms(
                 query_terms, np.asarray(target.terms[row].todense()).ravel(), state.vocabulary
             )
-            common = sorted(
+            words = {
                 str(state.sector_vocabulary[i])
                 for i in set(target.sectors[row].indices) & query_sectors
-            )
+            }
+            # Show the partner's own tags ("smart parking"), not the words they share.
+            common = [tag for tag in record.sectors if words & set(analyze(tag))]
             out.append(
                 Explanation(
                     matched_sentence=sentence,

@@ -183,8 +183,9 @@ class Pipeline:
             if row is None:
                 row = FeedbackRow(sme_id=sme_id, partner_id=partner_id)
                 session.add(row)
-            row.interesting, row.reason, row.actor, row.at = interesting, reason, actor, utcnow()
-        return Feedback(sme_id, partner_id, interesting, reason, actor, row.at)
+            at = utcnow()
+            row.interesting, row.reason, row.actor, row.at = interesting, reason, actor, at
+        return Feedback(sme_id, partner_id, interesting, reason, actor, at)
 
     def feedback(self, sme_id: str) -> dict[str, Feedback]:
         """An SME's feedback, by partner id."""

@@ -1,0 +1,319 @@
+"""Reading and validating profile files: every problem at once, with file, row and column."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from corpus import PARTNERS, SMES, partner_row, sme_row, write_csv, write_partners, write_smes
+
+from recommender import MARKETS, ValidationError, Workspace
+from recommender.errors import Problem
+from recommender.profiles import load_profile_file, load_profiles
+from recommender.schema import PARTNER_COLUMNS, SME_COLUMNS
+
+
+def problems_of(path: Path, side: str) -> list[Problem]:
+    with pytest.raises(ValidationError) as info:
+        load_profile_file(path, side)
+    return info.value.problems
+
+
+def by_row(problems: list[Problem]) -> dict[tuple[int | None, str | None], str]:
+    return {(p.row, p.column): p.reason for p in problems}
+
+
+def test_valid_files_load_every_record_with_its_row(tmp_path: Path) -> None:
+    smes = load_profile_file(write_smes(tmp_path / "smes.csv"), "sme")
+    partners = load_profile_file(write_partners(tmp_path / "partners.csv"), "partner")
+
+    assert [r.id for r in smes.records] == [r["id"] for r in SMES]
+    assert [r.id for r in partners.records] == [r["id"] for r in PARTNERS]
+    # Row numbers as a spreadsheet shows them: the header is row 1.
+    assert smes.rows == {r["id"]: i for i, r in enumerate(SMES, start=2)}
+    park = smes.records[0]
+    assert park.target_markets == ("US", "CN")
+    assert park.sectors == ("parking", "smart city")
+    assert park.seeking == ("public_authority",)
+
+
+def test_sme_file_reports_every_problem_with_row_and_column(tmp_path: Path) -> None:
+    rows = [
+        sme_row(id="sme-a"),  # row 2: valid
+        sme_row(id=""),  # row 3
+        sme_row(id="sme-a"),  # row 4: duplicate of row 2
+        sme_row(id="sme-d", description=""),  # row 5
+        sme_row(id="sme-e", country="XX"),  # row 6
+        sme_row(id="sme-f", seeking="public_authority;astronaut"),  # row 7
+        sme_row(id="sme-g", target_markets="US;DE"),  # row 8
+        sme_row(id="sme-h", language="french"),  # row 9
+        sme_row(id="sme-i"),  # row 10: valid
+    ]
+    path = write_smes(tmp_path / "smes.csv", rows)
+
+    problems = problems_of(path, "sme")
+
+    assert all(p.file == str(path) for p in problems)
+    found = by_row(problems)
+    assert set(found) == {
+        (3, "id"),
+        (4, "id"),
+        (5, "description"),
+        (6, "country"),
+        (7, "seeking"),
+        (8, "target_markets"),
+        (9, "language"),
+    }
+    assert "empty id" in found[(3, "id")]
+    assert "duplicate id 'sme-a'" in found[(4, "id")]
+    assert "row 2" in found[(4, "id")]
+    assert "empty description" in found[(5, "description")]
+    assert "'XX'" in found[(6, "country")]
+    assert "astronaut" in found[(7, "seeking")]
+    assert "'DE'" in found[(8, "target_markets")]
+    assert "'french'" in found[(9, "language")]
+
+
+def test_partner_file_reports_every_problem_with_row_and_column(tmp_path: Path) -> None:
+    rows = [
+        partner_row(id="p-1"),  # row 2: valid
+        partner_row(id="p-2", org_type="spaceship"),  # row 3
+        partner_row(id="p-3", country="FR"),  # row 4: a real country, not a target market
+        partner_row(id="p-4", country="ZZ"),  # row 5: not a country at all
+        partner_row(id="p-5", language="eng"),  # row 6
+        partner_row(id="p-6", city=""),  # row 7
+        partner_row(id="p-1"),  # row 8: duplicate of row 2
+    ]
+    path = write_partners(tmp_path / "partners.csv", rows)
+
+    found = by_row(problems_of(path, "partner"))
+
+    assert set(found) == {
+        (3, "org_type"),
+        (4, "country"),
+        (5, "country"),
+        (6, "language"),
+        (7, "city"),
+        (8, "id"),
+    }
+    assert "spaceship" in found[(3, "org_type")]
+    assert "'FR'" in found[(4, "country")]
+    assert "'ZZ'" in found[(5, "country")]
+    assert "'eng'" in found[(6, "language")]
+    assert "first seen in row 2" in found[(8, "id")]
+
+
+def test_error_message_lists_every_problem_and_says_nothing_was_imported(tmp_path: Path) -> None:
+    path = write_smes(tmp_path / "smes.csv", [sme_row(id=""), sme_row(id="x", country="XX")])
+    with pytest.raises(ValidationError) as info:
+        load_profile_file(path, "sme")
+    message = str(info.value)
+    assert "2 problem(s)" in message
+    assert "nothing was imported" in message
+    assert f"{path}, row 2, column 'id': empty id" in message
+    assert f"{path}, row 3, column 'country'" in message
+
+
+def test_missing_columns_are_each_reported_on_the_header_row(tmp_path: Path) -> None:
+    columns = [c for c in SME_COLUMNS if c not in ("cluster", "seeking")]
+    path = write_csv(tmp_path / "smes.csv", SMES, columns)
+
+    problems = problems_of(path, "sme")
+
+    assert {(p.row, p.column, p.reason) for p in problems} == {
+        (1, "cluster", "missing column"),
+        (1, "seeking", "missing column"),
+    }
+
+
+def test_partner_file_given_as_sme_file_names_the_missing_columns(tmp_path: Path) -> None:
+    path = write_partners(tmp_path / "partners.csv")
+    missing = {p.column for p in problems_of(path, "sme")}
+    assert missing == set(SME_COLUMNS) - set(PARTNER_COLUMNS)
+
+
+def test_undecodable_bytes_name_the_line_they_are_on(tmp_path: Path) -> None:
+    path = write_smes(tmp_path / "smes.csv", SMES[:3])
+    lines = path.read_bytes().split(b"\n")
+    # Line 3 of the file (the second SME) gets a Latin-1 "é": not UTF-8.
+    lines[2] = lines[2].replace(b"BinWatch", b"BinWatch Soci\xe9t\xe9", 1)
+    path.write_bytes(b"\n".join(lines))
+
+    problems = problems_of(path, "sme")
+
+    assert {p.row for p in problems} == {3}
+    assert any("UTF-8" in p.reason for p in problems)
+    assert all(p.file == str(path) for p in problems)
+
+
+def test_damaged_xlsx_is_one_file_level_problem(tmp_path: Path) -> None:
+    path = tmp_path / "smes.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not really a workbook")
+
+    problems = problems_of(path, "sme")
+
+    assert len(problems) == 1
+    assert problems[0].file == str(path)
+    assert problems[0].row is None
+    assert "Excel" in problems[0].reason
+
+
+def test_empty_and_header_only_files_are_rejected(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert problems_of(empty, "sme")[0].row is None
+
+    header_only = write_csv(tmp_path / "header.csv", [], list(SME_COLUMNS))
+    (problem,) = problems_of(header_only, "sme")
+    assert "no data rows" in problem.reason
+
+
+def test_missing_file_is_a_validation_error(tmp_path: Path) -> None:
+    (problem,) = problems_of(tmp_path / "nope.csv", "sme")
+    assert "cannot read" in problem.reason
+
+
+def test_xlsx_input_gives_the_same_records_as_csv(tmp_path: Path) -> None:
+    xlsx = tmp_path / "partners.xlsx"
+    pd.DataFrame(PARTNERS, columns=list(PARTNER_COLUMNS)).to_excel(xlsx, index=False)
+    csv_records = load_profile_file(write_partners(tmp_path / "partners.csv"), "partner")
+
+    loaded = load_profile_file(xlsx, "partner")
+
+    assert [asdict(r) for r in loaded.records] == [asdict(r) for r in csv_records.records]
+    assert loaded.rows == csv_records.rows
+
+
+def test_xlsx_problems_use_spreadsheet_rows(tmp_path: Path) -> None:
+    xlsx = tmp_path / "smes.xlsx"
+    rows = [sme_row(id="a"), sme_row(id="b", target_markets="US;JP")]
+    pd.DataFrame(rows, columns=list(SME_COLUMNS)).to_excel(xlsx, index=False)
+
+    (problem,) = problems_of(xlsx, "sme")
+
+    assert (problem.file, problem.row, problem.column) == (str(xlsx), 3, "target_markets")
+
+
+def test_extra_columns_are_kept_in_extra(tmp_path: Path) -> None:
+    rows = [
+        {**sme_row(id="a"), "website": "https://a.example", "notes": "met in Lyon"},
+        {**sme_row(id="b"), "website": "", "notes": "cold lead"},
+    ]
+    path = write_csv(tmp_path / "smes.csv", rows, [*SME_COLUMNS, "website", "notes"])
+
+    a, b = load_profile_file(path, "sme").records
+
+    assert a.extra == {"website": "https://a.example", "notes": "met in Lyon"}
+    assert b.extra == {"notes": "cold lead"}  # empty cells are not kept
+
+
+def test_extra_columns_survive_the_store(
+    tmp_path: Path, workspace: Workspace, corpus_files: tuple[Path, Path]
+) -> None:
+    rows = [{**r, "contact": f"{r['id']}@example.org"} for r in PARTNERS]
+    partners = write_csv(tmp_path / "extra.csv", rows, [*PARTNER_COLUMNS, "contact"])
+    workspace.import_files(corpus_files[0], partners)
+    assert workspace.partner("p-us-park").extra == {"contact": "p-us-park@example.org"}
+
+
+def test_empty_language_is_detected(tmp_path: Path) -> None:
+    rows = [
+        sme_row(
+            id="fr",
+            language="",
+            description="Nous fabriquons des capteurs de stationnement qui détectent les places "
+            "libres dans la rue et informent les automobilistes en temps réel.",
+        ),
+        sme_row(id="zh", language="", description="我们生产停车传感器，实时检测路边的空闲车位。"),
+        sme_row(id="given", language="DE"),
+    ]
+    records = load_profile_file(write_smes(tmp_path / "smes.csv", rows), "sme").records
+    assert [r.language for r in records] == ["fr", "zh", "de"]
+
+
+def test_values_are_normalised(tmp_path: Path) -> None:
+    rows = [
+        sme_row(
+            id="a",
+            country="it",
+            target_markets=" us ; cn ;",
+            seeking="Public Authority; research",
+            sectors="parking; ;parking;ai",
+        ),
+        sme_row(id="b", target_markets=""),
+    ]
+    a, b = load_profile_file(write_smes(tmp_path / "smes.csv", rows), "sme").records
+    assert a.country == "IT"
+    assert a.target_markets == ("US", "CN")
+    assert a.seeking == ("public_authority", "research")
+    assert a.sectors == ("parking", "ai")
+    assert b.target_markets == ()
+    assert b.markets == MARKETS  # an empty list means all four markets
+
+
+def test_partner_org_type_is_normalised(tmp_path: Path) -> None:
+    rows = [partner_row(id="a", org_type="Public Authority", country="us")]
+    (record,) = load_profile_file(write_partners(tmp_path / "p.csv", rows), "partner").records
+    assert (record.org_type, record.country) == ("public_authority", "US")
+
+
+def test_utf8_bom_and_surrounding_spaces_are_accepted(tmp_path: Path) -> None:
+    path = write_smes(tmp_path / "smes.csv", SMES[:1])
+    text = path.read_text("utf-8").replace("sme-park", "  sme-park  ")
+    data = "\ufeff".encode() + text.encode()
+    (record,) = load_profiles(data, "sme", "upload.csv").records
+    assert record.id == "sme-park"
+
+
+# --- a failed import changes nothing ------------------------------------------------------
+
+
+def snapshot(ws: Workspace) -> tuple[list[dict[str, object]], list[dict[str, object]], str, str]:
+    return (
+        [asdict(r) for r in ws.store.all("sme")],
+        [asdict(r) for r in ws.store.all("partner")],
+        ws.store.data_version("sme"),
+        ws.store.data_version("partner"),
+    )
+
+
+def test_failed_import_leaves_the_store_unchanged(
+    tmp_path: Path, loaded: Workspace, corpus_files: tuple[Path, Path]
+) -> None:
+    before = snapshot(loaded)
+    bad = write_smes(
+        tmp_path / "bad.csv", [*SMES[:2], sme_row(id="sme-new", country="XX"), sme_row(id="")]
+    )
+
+    with pytest.raises(ValidationError):
+        loaded.import_files(smes=bad, replace=True)
+
+    assert snapshot(loaded) == before
+    assert loaded.store.count("sme") == len(SMES)
+
+
+def test_valid_sme_file_with_invalid_partner_file_imports_neither(
+    tmp_path: Path, loaded: Workspace
+) -> None:
+    before = snapshot(loaded)
+    # The SME file is valid and would change one row and add one...
+    smes = write_smes(
+        tmp_path / "smes2.csv",
+        [sme_row(description="Completely new text about parking."), *SMES[1:], sme_row(id="n")],
+    )
+    # ...but the partner file has a bad org type in row 3.
+    partners = write_partners(tmp_path / "p2.csv", [PARTNERS[0], partner_row(id="x", org_type="?")])
+
+    with pytest.raises(ValidationError) as info:
+        loaded.import_files(smes, partners)
+
+    assert [(p.file, p.row, p.column) for p in info.value.problems] == [
+        (str(partners), 3, "org_type")
+    ]
+    assert snapshot(loaded) == before
+    assert (loaded.store.count("sme"), loaded.store.count("partner")) == (
+        len(SMES),
+        len(PARTNERS),
+    )
