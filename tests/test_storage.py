@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from corpus import PARTNERS, SMES, write_partners, write_smes
+from databases import BACKENDS, scratch_database
 from sqlalchemy.exc import IntegrityError
 
 from recommender import NotFoundError, Partner
@@ -16,11 +17,13 @@ from recommender.schema import SME
 from recommender.storage import ImportCounts, Store, content_hash
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    yield s
-    s.dispose()
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same tests run on a SQLite file and on a PostgreSQL database."""
+    with scratch_database(request.param, tmp_path) as url:
+        s = Store(url)
+        yield s
+        s.dispose()
 
 
 @pytest.fixture
