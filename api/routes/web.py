@@ -63,8 +63,11 @@ def not_found(request: Request, user: Principal | None, what: str) -> HTMLRespon
 
 
 def _back(url: str, **params: Any) -> RedirectResponse:
+    """Redirect to a page (keeping its own query, e.g. the lead filters) with a message."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return RedirectResponse(f"{url}?{query}" if query else url, status_code=303)
+    if query:
+        url += ("&" if "?" in url else "?") + query
+    return RedirectResponse(url, status_code=303)
 
 
 # --- session -------------------------------------------------------------------------------
@@ -185,7 +188,13 @@ def sme_page(
     filters = _filters(market, org_type, city)
     leads = workspace.recommend(sme_id, top=top, diversity=0.3 if diversity else 0.0, **filters)
     items = annotate_leads(workspace, sme_id, leads)
+    if user.role != "sme":
+        for item in items:
+            item["notes"] = workspace.pipeline.get(sme_id, item["id"]).notes
     feedback = workspace.pipeline.feedback(sme_id)
+    # Forms on the page come back here with the same filters, minus the last message.
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "message"]
+    back = f"/smes/{sme_id}" + (f"?{urlencode(kept)}" if kept else "")
     query = urlencode(
         [("market", m) for m in filters["markets"]]
         + [("org_type", o) for o in filters["org_types"]]
@@ -207,6 +216,7 @@ def sme_page(
             "diversity": diversity,
         },
         export_query=query,
+        back=back,
         message=request.query_params.get("message", ""),
     )
 

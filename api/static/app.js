@@ -9,6 +9,15 @@ document.addEventListener("submit", async (event) => {
   const body = new FormData(form);
   if (submitter && submitter.name) body.set(submitter.name, submitter.value);
   const response = await fetch(form.action, { method: "POST", body, credentials: "same-origin" });
+  if (!response.ok) {
+    // Keep the user on the page and say what went wrong instead of following the POST URL.
+    const alert = document.createElement("p");
+    alert.className = "error";
+    alert.setAttribute("role", "alert");
+    alert.textContent = `That did not work (${response.status}). Please reload the page and try again.`;
+    card.prepend(alert);
+    return;
+  }
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
   const fresh = page.getElementById(card.id);
   const notice = page.querySelector("[data-testid=message]");
