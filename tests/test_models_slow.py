@@ -266,3 +266,41 @@ def test_hybrid_beats_each_single_signal_on_the_judgments(
         row = ndcg.loc[segment]
         assert row["hybrid"] > row["dense"], table.to_string()
         assert row["hybrid"] > row["lexical"], table.to_string()
+
+
+def test_evaluation_notebook_runs_on_the_bundled_data(
+    bundled: tuple[Workspace, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """notebooks/01_evaluation.ipynb executes top to bottom with the real default model.
+
+    It reuses the data folder imported above, so its own import embeds nothing.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    ws, _ = bundled
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "01_evaluation.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (
+        "commit the notebook with outputs stripped"
+    )
+    sources = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "recommender." not in sources.replace("from recommender import", "")
+
+    monkeypatch.setenv("CLUSTERMATCH_HOME", str(ws.settings.home))
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "embedded 0 texts" in printed  # the cache from the import above was reused
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 2  # the ranker comparison and the 2-D map
+    table = next(o for o in outputs if "text/html" in o.get("data", {}))
+    for ranker in ("hybrid", "dense", "lexical"):
+        assert ranker in table["data"]["text/html"]
