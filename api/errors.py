@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from recommender import ClusterMatchError, ConfigurationError, NotFoundError, ValidationError
@@ -30,6 +31,23 @@ def install(app: FastAPI) -> None:
                 "problems": _problems(exc),
             },
             status_code=422,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # One error shape for the whole API: bad parameters read like bad file rows.
+        problems = [
+            {
+                "file": "request",
+                "row": None,
+                "column": ".".join(str(part) for part in error.get("loc", ())),
+                "reason": str(error.get("msg", "invalid")),
+            }
+            for error in exc.errors()
+        ]
+        summary = "; ".join(f"{p['column']}: {p['reason']}" for p in problems[:5])
+        return JSONResponse(
+            {"detail": f"invalid request: {summary}", "problems": problems}, status_code=422
         )
 
     @app.exception_handler(NotFoundError)

@@ -429,5 +429,10 @@ def token_revoke(
     out.print(f"token {token_id} revoked")
 
 
+from .mission_cli import mission_app  # noqa: E402
+
+app.add_typer(mission_app, name="mission")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

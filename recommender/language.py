@@ -7,10 +7,12 @@ USE_MULTILINGUAL_LANGUAGES = frozenset("ar de en es fr it ja ko nl pl pt ru th t
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language (py3langid ships its model; no network)."""
+    """ISO 639-1 code of the text's language, or "" (py3langid ships its model; no network)."""
     if not text.strip():
         return ""
     import py3langid  # lazy: loading its model costs ~0.5 s
 
     language, _ = py3langid.classify(text)
-    return str(language)
+    # The profile schema speaks ISO 639-1; the model also knows a few languages that only
+    # have three-letter codes (e.g. 'gug'): those count as unknown.
+    return str(language) if len(str(language)) == 2 else ""

@@ -25,6 +25,7 @@ from ..views import TRACKED_COLUMNS, XLSX, ExportFormat, annotate_leads, spreads
 
 router = APIRouter(prefix="/api/v1", tags=["leads"])
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A body that cannot be parsed."},
     401: {"model": ErrorBody},
     403: {"model": ErrorBody},
     404: {"model": ErrorBody},

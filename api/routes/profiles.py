@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
-from recommender import NotFoundError, Problem, ValidationError
+from recommender import NotFoundError, Problem, ValidationError, Workspace
 from recommender.profiles import load_profiles
 from recommender.schema import Side
 from recommender.storage.tokens import Principal
@@ -30,9 +30,11 @@ from ..schemas import (
 
 router = APIRouter(prefix="/api/v1", tags=["profiles"])
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A body that cannot be parsed."},
     401: {"model": ErrorBody},
     403: {"model": ErrorBody},
     404: {"model": ErrorBody},
+    409: {"model": ErrorBody},
     422: {"model": ErrorBody},
 }
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -57,16 +59,28 @@ async def _read_upload(upload: UploadFile, limit: int) -> bytes:
 
 
 def _check_cluster(
-    principal: Principal, records: list[Any], source: str, rows: dict[str, int]
+    workspace: Workspace,
+    principal: Principal,
+    records: list[Any],
+    source: str,
+    rows: dict[str, int],
 ) -> None:
-    """Advisors may only write SMEs of their own cluster."""
+    """Advisors may only write SMEs of their own cluster, new or existing."""
     if principal.role != "advisor":
         return
-    problems = [
-        Problem(source, rows.get(r.id), "cluster", f"must be '{principal.cluster}' (your cluster)")
-        for r in records
-        if r.cluster != principal.cluster
-    ]
+    existing = {
+        s.id: s.cluster
+        for s in workspace.store.page("sme", 0, len(records) or 1, ids=[r.id for r in records])[0]
+    }
+    problems = []
+    for record in records:
+        if record.cluster != principal.cluster:
+            problems.append(
+                Problem(source, rows.get(record.id), "cluster", f"must be '{principal.cluster}'")
+            )
+        elif existing.get(record.id, principal.cluster) != principal.cluster:
+            # Neutral wording: do not confirm which cluster owns the id.
+            problems.append(Problem(source, rows.get(record.id), "id", "id not available"))
     if problems:
         raise ValidationError(problems)
 
@@ -240,13 +254,18 @@ async def import_partners(
 
 
 async def _import(
-    workspace: Any, limit: int, principal: Principal, file: UploadFile, side: Side, replace: bool
+    workspace: Workspace,
+    limit: int,
+    principal: Principal,
+    file: UploadFile,
+    side: Side,
+    replace: bool,
 ) -> dict[str, Any]:
     data = await _read_upload(file, limit)
     # Parsing and embedding are CPU work: keep them off the event loop.
     loaded = await run_in_threadpool(load_profiles, data, side, file.filename or "upload.csv")
     if side == "sme":
-        _check_cluster(principal, loaded.records, loaded.source, loaded.rows)
+        _check_cluster(workspace, principal, loaded.records, loaded.source, loaded.rows)
     report = await run_in_threadpool(workspace.import_loaded, [loaded], replace)
     counts = report.counts[side]
     return {**asdict(counts), "embedded": report.embedded, "warnings": report.warnings}

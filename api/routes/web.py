@@ -404,7 +404,7 @@ async def import_upload(
         data = await _read_upload(file, request.app.state.settings.max_upload_bytes)
         loaded = await run_in_threadpool(load_profiles, data, side, file.filename or "upload.csv")
         if side == "sme":
-            _check_cluster(user, loaded.records, loaded.source, loaded.rows)
+            _check_cluster(workspace, user, loaded.records, loaded.source, loaded.rows)
         report = await run_in_threadpool(workspace.import_loaded, [loaded])
     except ValidationError as exc:
         return render(
