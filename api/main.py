@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from recommender import Settings, Workspace, get_settings
 
 from . import errors
-from .routes import health, leads, me, profiles, web
+from .jobs import MissionJobs
+from .routes import health, leads, me, missions, profiles, web
 
 
 def create_app(settings: Settings | None = None, workspace: Workspace | None = None) -> FastAPI:
@@ -26,7 +27,9 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
         # Load the model and build or load the indexes before the first request.
         app.state.workspace.embedder.encode_one("warm-up")
         app.state.workspace.state()
+        app.state.missions = MissionJobs(app.state.workspace, app.state.settings.home / "missions")
         yield
+        app.state.missions.shutdown()
         if workspace is None:
             app.state.workspace.close()
 
@@ -37,7 +40,7 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (health, me, profiles, leads, web):
+    for module in (health, me, profiles, leads, missions, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

@@ -219,3 +219,21 @@ class Health(BaseModel):
     smes: int | None = None
     partners: int | None = None
     model: str | None = None
+
+
+class MissionFile(BaseModel):
+    name: str
+    url: str
+
+
+class MissionJobPublic(BaseModel):
+    id: str
+    name: str
+    status: Literal["queued", "running", "done", "failed"]
+    owner_role: str
+    owner_cluster: str
+    created_at: str
+    finished_at: str | None = None
+    error: str | None = None
+    summary: dict[str, float | int | str] = Field(default_factory=dict)
+    files: list[MissionFile] = Field(default_factory=list)
