@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -69,3 +71,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ValueError)
     async def bad_value(_: Request, exc: ValueError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+def refuse_nul(app: FastAPI) -> None:
+    """Answer 422 to a URL with a NUL character before any route sees it."""
+
+    @app.middleware("http")
+    async def no_nul(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        raw = request.scope.get("query_string", b"") + request.scope.get("raw_path", b"")
+        if b"%00" in raw or b"\x00" in raw or "\x00" in request.url.path:
+            return JSONResponse(
+                {"detail": "the address must not contain NUL characters", "problems": []},
+                status_code=422,
+            )
+        return await call_next(request)

@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
         lifespan=lifespan,
     )
     errors.install(app)
+    errors.refuse_nul(app)
     for module in (health, me, profiles, leads, missions, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -158,6 +158,9 @@ def validate_frame(frame: pd.DataFrame, side: Side, source: str) -> LoadedProfil
             if column != "description" and len(raw[column]) > MAX_FIELD_CHARS:
                 bad(column, f"longer than {MAX_FIELD_CHARS} characters")
 
+        for key, value in raw.items():
+            if "\x00" in value:
+                bad(str(key), "contains a NUL character")
         country = raw["country"].upper()
         language = raw["language"].lower()
         if language and not _LANGUAGE.match(language):

@@ -124,10 +124,14 @@ def create_sme(body: SMECreate, workspace: WorkspaceDep, principal: PrincipalDep
     if principal.role == "advisor" and body.cluster != principal.cluster:
         raise HTTPException(422, f"cluster must be '{principal.cluster}' (your cluster)")
     try:
-        workspace.store.get("sme", body.id)
-        raise HTTPException(status.HTTP_409_CONFLICT, f"SME '{body.id}' already exists")
+        existing = workspace.store.get("sme", body.id)
     except NotFoundError:
-        pass
+        existing = None
+    if existing is not None:
+        if principal.role == "advisor" and existing.cluster != principal.cluster:
+            # Same neutral answer as the import: do not confirm another cluster's SME.
+            raise ValidationError([Problem("request", None, "id", "id not available")])
+        raise HTTPException(status.HTTP_409_CONFLICT, f"SME '{body.id}' already exists")
     record, _ = workspace.save_profile("sme", body.model_dump())
     return _public(record)
 

@@ -30,7 +30,7 @@ class Principal:
     @property
     def actor(self) -> str:
         """How this caller is named in lead histories."""
-        scope = self.cluster or self.sme_id
+        scope = (self.cluster or self.sme_id)[:150]  # histories keep at most 200 characters
         return f"{self.role}:{scope}#{self.token_id}" if scope else f"{self.role}#{self.token_id}"
 
 
