@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,7 +29,15 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
         app.state.workspace.embedder.encode_one("warm-up")
         app.state.workspace.state()
         app.state.missions = MissionJobs(app.state.workspace, app.state.settings.home / "missions")
+        # Sentence vectors for explanations: computed once in the background, then cached.
+        stop = threading.Event()
+        warmer = threading.Thread(
+            target=app.state.workspace.warm_explanations, args=(stop,), name="warm", daemon=True
+        )
+        warmer.start()
         yield
+        stop.set()
+        warmer.join(timeout=60)
         app.state.missions.shutdown()
         if workspace is None:
             app.state.workspace.close()

@@ -309,6 +309,25 @@ class Workspace:
             covered=smes.covered[s_rows][:, None] & partners.covered[p_rows][None, :],
         )
 
+    def warm_explanations(self, stop: threading.Event | None = None) -> int:
+        """Embed every profile sentence not yet cached, so explanations never wait for it.
+
+        Returns how many sentences were embedded. The service runs this in the background
+        and sets `stop` at shutdown; work stops between chunks.
+        """
+        state = self.state()
+        sentences = [
+            sentence
+            for record in state.smes.records + state.partners.records
+            for sentence in split_sentences(record.description)
+        ]
+        before = self.embedder.embedded_count
+        for start in range(0, len(sentences), 256):
+            if stop is not None and stop.is_set():
+                break
+            self.embedder.encode(sentences[start : start + 256])
+        return self.embedder.embedded_count - before
+
     def refresh(self) -> None:
         """Forget derived state so the next query sees the store as it is now."""
         with self._lock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, HTTPException, Query, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
 from recommender import NotFoundError, Problem, ValidationError, Workspace
@@ -168,13 +168,16 @@ async def import_smes(
     settings: SettingsDep,
     principal: PrincipalDep,
     file: Annotated[UploadFile, File(description="CSV or XLSX with the SME columns.")],
+    background: BackgroundTasks,
     replace: bool = False,
 ) -> dict[str, Any]:
     """Bulk import, all or nothing: 422 lists every row-level problem."""
     require(principal, "admin", "advisor")
     if replace and principal.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin can import with replace")
-    return await _import(workspace, settings.max_upload_bytes, principal, file, "sme", replace)
+    return await _import(
+        background, workspace, settings.max_upload_bytes, principal, file, "sme", replace
+    )
 
 
 # --- partners ------------------------------------------------------------------------------
@@ -248,16 +251,20 @@ async def import_partners(
     settings: SettingsDep,
     principal: PrincipalDep,
     file: Annotated[UploadFile, File(description="CSV or XLSX with the partner columns.")],
+    background: BackgroundTasks,
     replace: bool = False,
 ) -> dict[str, Any]:
     """Bulk import, all or nothing: 422 lists every row-level problem."""
     require(principal, "admin", "advisor")
     if replace and principal.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin can import with replace")
-    return await _import(workspace, settings.max_upload_bytes, principal, file, "partner", replace)
+    return await _import(
+        background, workspace, settings.max_upload_bytes, principal, file, "partner", replace
+    )
 
 
 async def _import(
+    background: BackgroundTasks,
     workspace: Workspace,
     limit: int,
     principal: Principal,
@@ -271,5 +278,6 @@ async def _import(
     if side == "sme":
         _check_cluster(workspace, principal, loaded.records, loaded.source, loaded.rows)
     report = await run_in_threadpool(workspace.import_loaded, [loaded], replace)
+    background.add_task(workspace.warm_explanations)
     counts = report.counts[side]
     return {**asdict(counts), "embedded": report.embedded, "warnings": report.warnings}

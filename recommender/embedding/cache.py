@@ -75,7 +75,8 @@ class EmbeddingCache:
             return int(row.fetchone()[0])
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:  # never while another thread is inside a query
+            self._db.close()
 
 
 class CachedEmbedder:
