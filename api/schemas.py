@@ -227,6 +227,16 @@ class ErrorBody(BaseModel):
     problems: list[ProblemPublic] = Field(default_factory=list)
 
 
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A body that cannot be parsed."},
+    401: {"model": ErrorBody, "description": "Missing, unknown or revoked token."},
+    403: {"model": ErrorBody, "description": "The caller's role may not do this."},
+    404: {"model": ErrorBody, "description": "Missing, or not visible to the caller."},
+    409: {"model": ErrorBody, "description": "Conflicts with the current state."},
+    422: {"model": ErrorBody, "description": "Invalid input; `problems` lists each one."},
+}
+
+
 class Me(BaseModel):
     role: Literal["admin", "advisor", "sme"]
     cluster: str = ""

@@ -44,6 +44,29 @@ def annotate_leads(workspace: Workspace, sme_id: str, leads: list[Lead]) -> list
     return out
 
 
+def lead_rows(items: list[dict[str, Any]]) -> pd.DataFrame:
+    """Annotated leads as the rows of an export."""
+    rows = []
+    for item in items:
+        explanation = item.get("explanation") or {}
+        rows.append(
+            {
+                "rank": item["rank"],
+                "partner_id": item["id"],
+                "partner": item["name"],
+                "city": item["city"],
+                "country": item["country"],
+                "org_type": item["org_type"],
+                "score": item["score"],
+                "status": item["status"],
+                "matched_sentence": explanation.get("matched_sentence", ""),
+                "reasons": "; ".join(explanation.get("reasons", [])),
+                "shared_terms": ", ".join(explanation.get("shared_terms", [])),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def spreadsheet(frame: pd.DataFrame, fmt: ExportFormat, name: str) -> Response:
     """A CSV or XLSX download of a table."""
     if fmt == "csv":

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from ..deps import PrincipalDep, WorkspaceDep, can_manage_leads, require, visible_sme
 from ..schemas import (
-    ErrorBody,
+    ERROR_RESPONSES,
     FeedbackCreate,
     FeedbackPublic,
     LeadList,
@@ -21,17 +21,18 @@ from ..schemas import (
     StatusChange,
     TrackedLeadPage,
 )
-from ..views import TRACKED_COLUMNS, XLSX, ExportFormat, annotate_leads, spreadsheet, tracked_leads
+from ..views import (
+    TRACKED_COLUMNS,
+    XLSX,
+    ExportFormat,
+    annotate_leads,
+    lead_rows,
+    spreadsheet,
+    tracked_leads,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["leads"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "A body that cannot be parsed."},
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    404: {"model": ErrorBody},
-    409: {"model": ErrorBody},
-    422: {"model": ErrorBody},
-}
+ERRORS = ERROR_RESPONSES
 Top = Annotated[int, Query(ge=1, le=200, description="How many leads (capped at 200).")]
 Markets = Annotated[list[Market] | None, Query()]
 OrgTypes = Annotated[list[OrgType] | None, Query()]
@@ -84,25 +85,8 @@ def export_sme_leads(
     leads = workspace.recommend(
         sme_id, top=top, markets=market or (), org_types=org_type or (), cities=city or ()
     )
-    rows = []
-    for item in annotate_leads(workspace, sme_id, leads):
-        explanation = item.get("explanation") or {}
-        rows.append(
-            {
-                "rank": item["rank"],
-                "partner_id": item["id"],
-                "partner": item["name"],
-                "city": item["city"],
-                "country": item["country"],
-                "org_type": item["org_type"],
-                "score": item["score"],
-                "status": item["status"],
-                "matched_sentence": explanation.get("matched_sentence", ""),
-                "reasons": "; ".join(explanation.get("reasons", [])),
-                "shared_terms": ", ".join(explanation.get("shared_terms", [])),
-            }
-        )
-    return spreadsheet(pd.DataFrame(rows), format, f"leads-{sme_id}")
+    rows = lead_rows(annotate_leads(workspace, sme_id, leads))
+    return spreadsheet(rows, format, f"leads-{sme_id}")
 
 
 @router.get("/partners/{partner_id}/smes", response_model=LeadList, responses=ERRORS)

@@ -14,16 +14,10 @@ from recommender.storage.tokens import Principal
 
 from ..deps import PrincipalDep, WorkspaceDep, require
 from ..jobs import MissionJob, MissionJobs
-from ..schemas import ErrorBody, MissionJobPublic
+from ..schemas import ERROR_RESPONSES, MissionJobPublic
 
 router = APIRouter(prefix="/api/v1", tags=["missions"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody},
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    404: {"model": ErrorBody},
-    422: {"model": ErrorBody},
-}
+ERRORS = ERROR_RESPONSES
 EXAMPLE = {
     "name": "China and Singapore mission, September 2019",
     "markets": ["CN", "SG"],

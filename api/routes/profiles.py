@@ -16,6 +16,7 @@ from recommender.storage.tokens import Principal
 from ..deps import PrincipalDep, SettingsDep, WorkspaceDep, require, visible_sme
 from ..errors import PayloadTooLarge
 from ..schemas import (
+    ERROR_RESPONSES,
     ErrorBody,
     ImportResult,
     PartnerCreate,
@@ -29,14 +30,7 @@ from ..schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["profiles"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "A body that cannot be parsed."},
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    404: {"model": ErrorBody},
-    409: {"model": ErrorBody},
-    422: {"model": ErrorBody},
-}
+ERRORS = ERROR_RESPONSES
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 

@@ -25,7 +25,7 @@ from recommender.storage.tokens import Principal
 
 from ..deps import WorkspaceDep, can_see_sme, visible_sme
 from ..errors import PayloadTooLarge
-from ..views import annotate_leads, spreadsheet, tracked_leads
+from ..views import annotate_leads, lead_rows, spreadsheet, tracked_leads
 from .profiles import _check_cluster, _read_upload
 
 COOKIE = "cm_token"
@@ -239,26 +239,27 @@ def sme_export(
     if fmt not in ("csv", "xlsx"):
         return not_found(request, user, "that export format")
     leads = workspace.recommend(sme_id, top=50, **_filters(market, org_type, city))
-    rows = []
-    for item in annotate_leads(workspace, sme_id, leads):
-        explanation = item.get("explanation") or {}
-        rows.append(
-            {
-                "rank": item["rank"],
-                "partner_id": item["id"],
-                "partner": item["name"],
-                "city": item["city"],
-                "country": item["country"],
-                "org_type": item["org_type"],
-                "score": item["score"],
-                "status": item["status"],
-                "matched_sentence": explanation.get("matched_sentence", ""),
-                "reasons": "; ".join(explanation.get("reasons", [])),
-            }
-        )
-    import pandas as pd
+    rows = lead_rows(annotate_leads(workspace, sme_id, leads))
+    return spreadsheet(rows, fmt, f"leads-{sme_id}")  # type: ignore[arg-type]
 
-    return spreadsheet(pd.DataFrame(rows), fmt, f"leads-{sme_id}")  # type: ignore[arg-type]
+
+def _refuse_lead_action(
+    request: Request,
+    user: Principal,
+    workspace: Workspace,
+    sme_id: str,
+    partner_id: str,
+    barred_role: str,
+) -> HTMLResponse | None:
+    """A not-found page when the lead is invisible or the action is not for this role."""
+    try:
+        visible_sme(workspace, user, sme_id)
+        workspace.partner(partner_id)
+    except NotFoundError:
+        return not_found(request, user, "that lead")
+    if user.role == barred_role:
+        return not_found(request, user, "that action")
+    return None
 
 
 @router.post("/smes/{sme_id}/leads/{partner_id}/status")
@@ -271,13 +272,8 @@ def move_lead(
     status: Annotated[str, Form(max_length=20)],
     back: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        visible_sme(workspace, user, sme_id)
-        workspace.partner(partner_id)
-    except NotFoundError:
-        return not_found(request, user, "that lead")
-    if user.role == "sme":
-        return not_found(request, user, "that action")
+    if refused := _refuse_lead_action(request, user, workspace, sme_id, partner_id, "sme"):
+        return refused
     try:
         workspace.pipeline.set_status(sme_id, partner_id, status, user.actor)
         message = f"Moved to {status}."
@@ -296,13 +292,8 @@ def add_note(
     text: Annotated[str, Form(max_length=5000)],
     back: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        visible_sme(workspace, user, sme_id)
-        workspace.partner(partner_id)
-    except NotFoundError:
-        return not_found(request, user, "that lead")
-    if user.role == "sme":
-        return not_found(request, user, "that action")
+    if refused := _refuse_lead_action(request, user, workspace, sme_id, partner_id, "sme"):
+        return refused
     if text.strip():
         workspace.pipeline.add_note(sme_id, partner_id, text.strip(), user.actor)
     return _back(
@@ -321,13 +312,8 @@ def give_feedback(
     interesting: Annotated[str, Form(pattern="^(yes|no)$")],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        visible_sme(workspace, user, sme_id)
-        workspace.partner(partner_id)
-    except NotFoundError:
-        return not_found(request, user, "that lead")
-    if user.role == "advisor":
-        return not_found(request, user, "that action")
+    if refused := _refuse_lead_action(request, user, workspace, sme_id, partner_id, "advisor"):
+        return refused
     workspace.pipeline.give_feedback(
         sme_id, partner_id, interesting == "yes", reason.strip(), user.actor
     )
