@@ -377,6 +377,27 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 
+@app.command()
+def synth(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for smes.csv and partners.csv (created).")
+    ],
+    smes: Annotated[int, typer.Option("--smes", min=1, help="How many SMEs.")] = 1100,
+    partners: Annotated[int, typer.Option("--partners", min=1, help="How many partners.")] = 10_000,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed: same seed, same files.")] = 0,
+) -> None:
+    """Write synthetic SME and partner files for scale tests (bundled data's schema, offline).
+
+    Example: clustermatch synth --smes 1100 --partners 1000000 --seed 1 --out /tmp/synth1m
+    """
+    from .synth import write
+
+    with _errors(), _progress("synthesising") as progress:
+        sme_path, partner_path = write(out_dir, smes, partners, seed, progress=progress)
+    out.print(f"{sme_path}: {smes:,} SMEs")
+    out.print(f"{partner_path}: {partners:,} partners")
+
+
 token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 
