@@ -6,15 +6,11 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, HTTPException, Query, UploadFile, status
-from fastapi.concurrency import run_in_threadpool
 
-from recommender import NotFoundError, Problem, ValidationError, Workspace
-from recommender.profiles import load_profiles
+from recommender import ImportReport, NotFoundError, Problem, ValidationError
 from recommender.schema import Side
-from recommender.storage.tokens import Principal
 
 from ..deps import PrincipalDep, SettingsDep, WorkspaceDep, require, visible_sme
-from ..errors import PayloadTooLarge
 from ..schemas import (
     ERROR_RESPONSES,
     ErrorBody,
@@ -28,6 +24,7 @@ from ..schemas import (
     SMEPublic,
     SMEUpdate,
 )
+from ..uploads import import_upload
 
 router = APIRouter(prefix="/api/v1", tags=["profiles"])
 ERRORS = ERROR_RESPONSES
@@ -39,44 +36,6 @@ def _public(record: Any) -> dict[str, Any]:
     data = asdict(record)
     data.pop("extra", None)
     return data
-
-
-async def _read_upload(upload: UploadFile, limit: int) -> bytes:
-    """The whole upload, refusing it as soon as it passes the size limit."""
-    chunks, size = [], 0
-    while chunk := await upload.read(1 << 16):
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"upload larger than the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _check_cluster(
-    workspace: Workspace,
-    principal: Principal,
-    records: list[Any],
-    source: str,
-    rows: dict[str, int],
-) -> None:
-    """Advisors may only write SMEs of their own cluster, new or existing."""
-    if principal.role != "advisor":
-        return
-    existing = {
-        s.id: s.cluster
-        for s in workspace.store.page("sme", 0, len(records) or 1, ids=[r.id for r in records])[0]
-    }
-    problems = []
-    for record in records:
-        if record.cluster != principal.cluster:
-            problems.append(
-                Problem(source, rows.get(record.id), "cluster", f"must be '{principal.cluster}'")
-            )
-        elif existing.get(record.id, principal.cluster) != principal.cluster:
-            # Neutral wording: do not confirm which cluster owns the id.
-            problems.append(Problem(source, rows.get(record.id), "id", "id not available"))
-    if problems:
-        raise ValidationError(problems)
 
 
 # --- SMEs ----------------------------------------------------------------------------------
@@ -169,9 +128,11 @@ async def import_smes(
     require(principal, "admin", "advisor")
     if replace and principal.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin can import with replace")
-    return await _import(
-        background, workspace, settings.max_upload_bytes, principal, file, "sme", replace
+    report = await import_upload(
+        workspace, principal, file, "sme", replace, settings.max_upload_bytes
     )
+    background.add_task(workspace.warm_explanations)
+    return _import_result(report, "sme")
 
 
 # --- partners ------------------------------------------------------------------------------
@@ -252,26 +213,13 @@ async def import_partners(
     require(principal, "admin", "advisor")
     if replace and principal.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin can import with replace")
-    return await _import(
-        background, workspace, settings.max_upload_bytes, principal, file, "partner", replace
+    report = await import_upload(
+        workspace, principal, file, "partner", replace, settings.max_upload_bytes
     )
-
-
-async def _import(
-    background: BackgroundTasks,
-    workspace: Workspace,
-    limit: int,
-    principal: Principal,
-    file: UploadFile,
-    side: Side,
-    replace: bool,
-) -> dict[str, Any]:
-    data = await _read_upload(file, limit)
-    # Parsing and embedding are CPU work: keep them off the event loop.
-    loaded = await run_in_threadpool(load_profiles, data, side, file.filename or "upload.csv")
-    if side == "sme":
-        _check_cluster(workspace, principal, loaded.records, loaded.source, loaded.rows)
-    report = await run_in_threadpool(workspace.import_loaded, [loaded], replace)
     background.add_task(workspace.warm_explanations)
+    return _import_result(report, "partner")
+
+
+def _import_result(report: ImportReport, side: Side) -> dict[str, Any]:
     counts = report.counts[side]
     return {**asdict(counts), "embedded": report.embedded, "warnings": report.warnings}

@@ -12,21 +12,19 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from recommender import MARKETS, ORG_TYPES, NotFoundError, ValidationError, Workspace
 from recommender.explain import highlight
-from recommender.profiles import load_profiles
 from recommender.schema import Side
 from recommender.storage.pipeline import STATUSES, TRANSITIONS, TransitionError
 from recommender.storage.tokens import Principal
 
 from ..deps import WorkspaceDep, can_see_sme, visible_sme
 from ..errors import PayloadTooLarge
+from ..uploads import import_upload
 from ..views import annotate_leads, lead_rows, spreadsheet, tracked_leads
-from .profiles import _check_cluster, _read_upload
 
 COOKIE = "cm_token"
 PIPELINE = [s for s in STATUSES if s != "declined"] + ["declined"]
@@ -376,7 +374,7 @@ def import_form(request: Request, user: User) -> HTMLResponse:
 
 
 @router.post("/import", response_class=HTMLResponse)
-async def import_upload(
+async def import_page_upload(
     request: Request,
     user: User,
     workspace: WorkspaceDep,
@@ -387,11 +385,8 @@ async def import_upload(
         return not_found(request, user, "this page")
     side: Side = "sme" if kind == "smes" else "partner"
     try:
-        data = await _read_upload(file, request.app.state.settings.max_upload_bytes)
-        loaded = await run_in_threadpool(load_profiles, data, side, file.filename or "upload.csv")
-        if side == "sme":
-            _check_cluster(workspace, user, loaded.records, loaded.source, loaded.rows)
-        report = await run_in_threadpool(workspace.import_loaded, [loaded])
+        limit = request.app.state.settings.max_upload_bytes
+        report = await import_upload(workspace, user, file, side, False, limit)
     except ValidationError as exc:
         return render(
             request, "import.html", user, status=422, problems=exc.problems, result=None, kind=kind
