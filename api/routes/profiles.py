@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, HTTPException, Query, UploadFile, status
 
-from recommender import ImportReport, NotFoundError, Problem, ValidationError
+from recommender import NotFoundError, Problem, Settings, ValidationError, Workspace
 from recommender.schema import Side
+from recommender.storage.tokens import Principal
 
 from ..deps import PrincipalDep, SettingsDep, WorkspaceDep, require, visible_sme
 from ..schemas import (
@@ -125,14 +126,7 @@ async def import_smes(
     replace: bool = False,
 ) -> dict[str, Any]:
     """Bulk import, all or nothing: 422 lists every row-level problem."""
-    require(principal, "admin", "advisor")
-    if replace and principal.role != "admin":
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin can import with replace")
-    report = await import_upload(
-        workspace, principal, file, "sme", replace, settings.max_upload_bytes
-    )
-    background.add_task(workspace.warm_explanations)
-    return _import_result(report, "sme")
+    return await _bulk_import(workspace, settings, principal, file, background, "sme", replace)
 
 
 # --- partners ------------------------------------------------------------------------------
@@ -210,16 +204,24 @@ async def import_partners(
     replace: bool = False,
 ) -> dict[str, Any]:
     """Bulk import, all or nothing: 422 lists every row-level problem."""
+    return await _bulk_import(workspace, settings, principal, file, background, "partner", replace)
+
+
+async def _bulk_import(
+    workspace: Workspace,
+    settings: Settings,
+    principal: Principal,
+    file: UploadFile,
+    background: BackgroundTasks,
+    side: Side,
+    replace: bool,
+) -> dict[str, Any]:
     require(principal, "admin", "advisor")
     if replace and principal.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin can import with replace")
     report = await import_upload(
-        workspace, principal, file, "partner", replace, settings.max_upload_bytes
+        workspace, principal, file, side, replace, settings.max_upload_bytes
     )
     background.add_task(workspace.warm_explanations)
-    return _import_result(report, "partner")
-
-
-def _import_result(report: ImportReport, side: Side) -> dict[str, Any]:
     counts = report.counts[side]
     return {**asdict(counts), "embedded": report.embedded, "warnings": report.warnings}
