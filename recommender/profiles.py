@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -269,16 +269,3 @@ def load_profile_file(path: str | Path, side: Side) -> LoadedProfiles:
     except OSError as exc:
         raise ValidationError([Problem(str(path), None, None, f"cannot read: {exc}")]) from None
     return load_profiles(data, side, str(path))
-
-
-def records_frame(records: Iterable[SME | Partner]) -> pd.DataFrame:
-    """Records back to a table, lists joined with ';' as in the files."""
-    rows = []
-    for record in records:
-        row = dict(record.__dict__)
-        extra = row.pop("extra")
-        for key, value in row.items():
-            if isinstance(value, tuple):
-                row[key] = ";".join(value)
-        rows.append({**row, **extra})
-    return pd.DataFrame(rows)
