@@ -73,11 +73,15 @@ def read_table(data: bytes, source: str) -> tuple[pd.DataFrame | None, list[Prob
 def _record_lines(text: str) -> list[int]:
     """The file line on which each data record starts, skipping blank lines like pandas."""
     starts, previous_end = [], 0
-    reader = csv.reader(io.StringIO(text))
-    for record in reader:
-        start, previous_end = previous_end + 1, reader.line_num
-        if record:
-            starts.append(start)
+    # newline="" lets the csv module see bare '\r' line ends, as pandas does.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if record:
+                starts.append(start)
+    except csv.Error:
+        return []  # pandas read it, so number rows by position rather than fail
     return starts[1:]  # the first record is the header
 
 

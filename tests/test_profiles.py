@@ -148,6 +148,23 @@ def test_undecodable_bytes_name_the_line_they_are_on(tmp_path: Path) -> None:
     assert all(p.file == str(path) for p in problems)
 
 
+def test_old_mac_line_ends_give_file_line_numbers(tmp_path: Path) -> None:
+    path = write_smes(tmp_path / "smes.csv", SMES[:3])
+    lines = path.read_bytes().decode().splitlines()
+    lines[2] = lines[2].replace(",DE,", ",ZZ,", 1)  # line 3: the second SME
+    path.write_bytes("\r".join(lines).encode())
+
+    problems = problems_of(path, "sme")
+
+    assert [(p.row, p.column) for p in problems] == [(3, "country")]
+
+
+def test_a_stray_carriage_return_is_a_file_problem_not_a_crash() -> None:
+    with pytest.raises(ValidationError) as caught:
+        load_profiles(b"\r0", "sme", "upload.csv")
+    assert {p.column for p in caught.value.problems} >= {"id", "description"}
+
+
 def test_damaged_xlsx_is_one_file_level_problem(tmp_path: Path) -> None:
     path = tmp_path / "smes.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not really a workbook")
