@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     default_ranker: RankerName = "hybrid"
     default_top: int = Field(default=10, ge=1, le=1000)
     max_top: int = Field(default=200, ge=1)
+    exact_search_max_rows: int = Field(
+        default=200_000,
+        ge=1,
+        description="Above this many profiles a side gets an approximate FAISS index "
+        "(IVF with 8-bit codes, re-ranked exactly); at or below, an exact scan.",
+    )
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     progress_min_items: int = Field(
         default=64, description="Show a progress bar for batches at least this long."

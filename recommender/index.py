@@ -1,7 +1,13 @@
 """FAISS vector index with its id map and manifest, saved crash-safely.
 
-Vectors are L2-normalised, so inner product is cosine. Filters are FAISS ID selectors applied
-inside the search, so a filtered query returns `k` hits whenever `k` rows pass the filter.
+Vectors are L2-normalised, so inner product is cosine. Filters are applied inside the search,
+so a filtered query returns `k` hits whenever `k` rows pass the filter.
+
+Up to `exact_max_rows` rows the index is an exact flat scan. Above it, an inverted file of
+8-bit codes finds candidates and the full vectors re-rank them exactly (FAISS
+``IVF{n},SQ8,RFlat``): a query reads a few percent of the codes instead of every vector.
+A filter's bitmap is tested inside the scan; the number of lists probed grows as the filter
+narrows, and a filter small enough to scan outright is searched exactly over its rows.
 """
 
 from __future__ import annotations
@@ -19,10 +25,19 @@ import faiss
 import numpy as np
 
 from .errors import ConfigurationError
+from .ranking import top_k
 
 MANIFEST = "manifest.json"
 INDEX_FILE = "vectors.faiss"
 IDS_FILE = "ids.json"
+EXACT = "IndexFlatIP"
+
+
+def approximate_factory(rows: int) -> str:
+    """FAISS factory string of the approximate index for that many rows."""
+    # sqrt(n) lists keeps training and assignment at seconds for a million rows on 2 cores;
+    # k-means wants at least 39 training rows per list.
+    return f"IVF{max(1, min(int(np.sqrt(rows)), rows // 39))},SQ8,RFlat"
 
 
 @dataclass(frozen=True)
@@ -38,40 +53,81 @@ class Manifest:
     built_at: float
 
 
-class VectorIndex:
-    """Exact inner-product search over a fixed set of rows, with optional row filters."""
+def index_type_for(rows: int, exact_max_rows: int) -> str:
+    """The index kind a corpus of that size gets."""
+    return EXACT if rows <= exact_max_rows else approximate_factory(rows)
 
-    def __init__(self, ids: list[str], vectors: np.ndarray, model: str, data_version: str):
+
+class VectorIndex:
+    """Inner-product search over a fixed set of rows, with optional row filters."""
+
+    #: Lists probed per query by an approximate index, before widening for a filter.
+    nprobe = 64
+    #: A filtered query scans its rows outright when this few pass (cheaper than probing).
+    subset_scan_rows = 20_000
+
+    def __init__(
+        self,
+        ids: list[str],
+        vectors: np.ndarray,
+        model: str,
+        data_version: str,
+        exact_max_rows: int = 200_000,
+    ):
         if len(ids) != len(vectors):
             raise ValueError("ids and vectors differ in length")
         self.ids = ids
         self.model = model
         self.data_version = data_version
         self.dimension = int(vectors.shape[1]) if vectors.ndim == 2 else 0
-        self._index: faiss.Index = faiss.IndexFlatIP(self.dimension)
+        self.index_type = index_type_for(len(ids), exact_max_rows)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if self.index_type == EXACT:
+            self._index: faiss.Index = faiss.IndexFlatIP(self.dimension)
+        else:
+            self._index = faiss.index_factory(
+                self.dimension, self.index_type, faiss.METRIC_INNER_PRODUCT
+            )
+            self._index.train(_training_sample(vectors, self.index_type))
         if len(vectors):
-            self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            self._index.add(vectors)
+        self._bind()
 
     @classmethod
     def _wrap(
-        cls, index: faiss.Index, ids: list[str], model: str, data_version: str
+        cls, index: faiss.Index, ids: list[str], model: str, data_version: str, index_type: str
     ) -> VectorIndex:
         self = cls.__new__(cls)
         self.ids, self.model, self.data_version = ids, model, data_version
         self.dimension = index.d
+        self.index_type = index_type
         self._index = index
+        self._bind()
         return self
+
+    def _bind(self) -> None:
+        # downcast_index gives second, non-owning wrappers: self._index keeps the memory alive.
+        outer: Any = faiss.downcast_index(self._index)
+        self._flat: Any = (
+            outer if self.index_type == EXACT else faiss.downcast_index(outer.refine_index)
+        )
+        self._ivf: Any = (
+            None if self.index_type == EXACT else faiss.downcast_index(outer.base_index)
+        )
+
+    @property
+    def exact(self) -> bool:
+        """True when every search scans all vectors."""
+        return self.index_type == EXACT
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
     def vectors(self) -> np.ndarray:
-        """All stored vectors, in row order (a flat index keeps them as they were added)."""
+        """All stored vectors, in row order (a read-only view, no copy)."""
         if not len(self):
             return np.zeros((0, self.dimension), dtype=np.float32)
-        # downcast_index gives a second, non-owning wrapper: self._index keeps the memory alive.
-        flat: Any = faiss.downcast_index(self._index)
-        return faiss.rev_swig_ptr(flat.get_xb(), len(self) * self.dimension).reshape(
+        return faiss.rev_swig_ptr(self._flat.get_xb(), len(self) * self.dimension).reshape(
             len(self), self.dimension
         )
 
@@ -84,24 +140,54 @@ class VectorIndex:
         """
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         k = max(1, min(k, len(self)))
-        params = None
+        passing = len(self)
+        bitmap = None
         if allowed is not None:
             if len(allowed) != len(self):
                 raise ValueError(f"filter mask has {len(allowed)} rows, the index {len(self)}")
-            selected = np.flatnonzero(allowed).astype(np.int64)
-            if not len(selected):
+            selected = np.flatnonzero(allowed)
+            passing = len(selected)
+            if not passing:
                 n = len(queries)
                 return np.full((n, k), -np.inf, np.float32), np.full((n, k), -1, np.int64)
+            if not self.exact and passing <= self.subset_scan_rows:
+                return self._scan_rows(queries, k, selected)
             # A bitmap selector costs one bit per row and O(1) per test.
             bitmap = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
-            selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))  # n in bytes
-            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
-            scores, rows = self._index.search(queries, k, params=params)
-            del bitmap  # the selector points into it; keep it alive until here
-        else:
-            scores, rows = self._index.search(queries, k)
+        params = self._params(bitmap, passing)
+        scores, rows = self._index.search(queries, k, params=params)
+        del bitmap  # the selector points into it; keep it alive until here
         scores = np.where(rows < 0, -np.inf, scores).astype(np.float32)
         return scores, rows
+
+    def _params(self, bitmap: np.ndarray | None, passing: int) -> Any:
+        selector = (
+            None if bitmap is None else faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
+        )
+        if self.exact:
+            return None if selector is None else faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+        # A filter passing a fraction f of the rows leaves about f of each list: probe 1/f as
+        # many lists so as many passing candidates are compared as without a filter.
+        nlist = int(self._ivf.nlist)
+        nprobe = min(nlist, int(np.ceil(self.nprobe * len(self) / max(passing, 1))))
+        base = faiss.SearchParametersIVF(nprobe=nprobe)  # type: ignore[call-arg]
+        if selector is not None:
+            base.sel = selector
+        return faiss.IndexRefineSearchParameters(k_factor=2, base_index_params=base)  # type: ignore[call-arg]
+
+    def _scan_rows(
+        self, queries: np.ndarray, k: int, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact search over a few rows, by one matrix product."""
+        scores = queries @ self.vectors()[rows].T
+        k_rows = min(k, len(rows))
+        out_scores = np.full((len(queries), k), -np.inf, np.float32)
+        out_rows = np.full((len(queries), k), -1, np.int64)
+        for i, row_scores in enumerate(scores):
+            best = top_k(row_scores, k_rows)
+            out_scores[i, :k_rows] = row_scores[best]
+            out_rows[i, :k_rows] = rows[best]
+        return out_scores, out_rows
 
     # --- persistence -------------------------------------------------------------------
 
@@ -114,7 +200,7 @@ class VectorIndex:
             dimension=self.dimension,
             count=len(self),
             data_version=self.data_version,
-            index_type="IndexFlatIP",
+            index_type=self.index_type,
             index_sha256=hashlib.sha256(data).hexdigest(),
             built_at=time.time(),
         )
@@ -127,7 +213,11 @@ class VectorIndex:
 
     @classmethod
     def load(
-        cls, folder: Path, model: str | None = None, data_version: str | None = None
+        cls,
+        folder: Path,
+        model: str | None = None,
+        data_version: str | None = None,
+        exact_max_rows: int | None = None,
     ) -> VectorIndex:
         """Load a saved index; ConfigurationError if missing, damaged or built from other data."""
         try:
@@ -142,13 +232,18 @@ class VectorIndex:
             raise ConfigurationError(f"index in {folder} was built with {manifest.model}")
         if data_version is not None and manifest.data_version != data_version:
             raise ConfigurationError(f"index in {folder} is for data {manifest.data_version}")
+        if (
+            exact_max_rows is not None
+            and index_type_for(manifest.count, exact_max_rows) != manifest.index_type
+        ):
+            raise ConfigurationError(f"index in {folder} is a {manifest.index_type}")
         try:
             index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         except RuntimeError as exc:  # written by another FAISS version, or damaged
             raise ConfigurationError(f"cannot read the index in {folder}: {exc}") from exc
         if index.ntotal != manifest.count or len(ids) != manifest.count:
             raise ConfigurationError(f"index in {folder} has the wrong number of rows")
-        return cls._wrap(index, ids, manifest.model, manifest.data_version)
+        return cls._wrap(index, ids, manifest.model, manifest.data_version, manifest.index_type)
 
 
 def read_manifest(folder: Path) -> Manifest | None:
@@ -157,6 +252,16 @@ def read_manifest(folder: Path) -> Manifest | None:
         return Manifest(**json.loads((folder / MANIFEST).read_text("utf-8")))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def _training_sample(vectors: np.ndarray, factory: str) -> np.ndarray:
+    """Rows to train the coarse quantiser on: 50 per list is plenty for k-means."""
+    nlist = int(factory.split(",")[0].removeprefix("IVF"))
+    size = min(len(vectors), 50 * nlist)
+    if size == len(vectors):
+        return vectors
+    rows = np.sort(np.random.default_rng(0).choice(len(vectors), size, replace=False))
+    return vectors[rows]
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

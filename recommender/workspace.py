@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
@@ -91,6 +92,26 @@ class _Query:
     reasons: list[str] = field(default_factory=list)
 
 
+class _Codes:
+    """A text column as integer codes: a filter is one table lookup per row, not string tests."""
+
+    def __init__(self, values: Sequence[str]):
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+        self.codes = codes.astype(np.int32)
+        self.uniques = np.asarray(uniques, dtype=object)
+        self._code = {value: code for code, value in enumerate(self.uniques)}
+
+    def mask(self, wanted: Sequence[str]) -> np.ndarray:
+        """True for rows whose value is one of `wanted`."""
+        table = np.zeros(len(self.uniques) + 1, dtype=bool)  # never empty, so always indexable
+        table[[self._code[v] for v in wanted if v in self._code]] = True
+        return table[self.codes]
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The values of some rows."""
+        return self.uniques[self.codes[rows]] if len(self.uniques) else np.zeros(0, object)
+
+
 class _SideData:
     """One side's records with the arrays every query reads."""
 
@@ -100,16 +121,26 @@ class _SideData:
         self.index = index
         self.vectors = index.vectors()
         self.row = {r.id: i for i, r in enumerate(records)}
-        self.country = np.array([r.country for r in records], dtype=object)
-        self.language = np.array([r.language for r in records], dtype=object)
-        self.org_type = np.array([getattr(r, "org_type", "") for r in records], dtype=object)
-        self.city = np.array([getattr(r, "city", "").casefold() for r in records], dtype=object)
+        self.country = _Codes([r.country for r in records])
+        self.language = _Codes([r.language for r in records])
+        self.org_type = _Codes([getattr(r, "org_type", "") for r in records])
+        self.city = _Codes([getattr(r, "city", "").casefold() for r in records])
         self.covered = np.ones(len(records), dtype=bool)
         self.terms: sp.csr_matrix = sp.csr_matrix((len(records), 0))
+        # The same weights term by term: a query reads only its own terms' rows.
+        self.postings: sp.csr_matrix = sp.csr_matrix((0, len(records)))
         self.sectors: sp.csr_matrix = sp.csr_matrix((len(records), 0))
 
     def market_mask(self, markets: Sequence[str]) -> np.ndarray:
-        return np.isin(self.country, list(markets))
+        return self.country.mask(markets)
+
+    def lexical_scores(self, query_terms: sp.csr_matrix) -> np.ndarray:
+        """BM25 score of every row for a binary query (zero where no term is shared)."""
+        scores = np.zeros(len(self.records), dtype=np.float32)
+        if self.postings.shape[0]:
+            hits = (query_terms @ self.postings).tocsr()
+            scores[hits.indices] = hits.data
+        return scores
 
 
 class _State:
@@ -121,8 +152,9 @@ class _State:
         texts = [profile_text(r) for r in smes.records + partners.records]
         self.bm25 = BM25().fit(texts) if texts else None
         if self.bm25 is not None:
-            smes.terms = self.bm25.transform([profile_text(r) for r in smes.records])
-            partners.terms = self.bm25.transform([profile_text(r) for r in partners.records])
+            for data in (smes, partners):
+                data.terms = self.bm25.transform([profile_text(r) for r in data.records])
+                data.postings = data.terms.T.tocsr()
             self.vocabulary = self.bm25.terms()
         sector_texts = [" ".join(r.sectors) for r in smes.records + partners.records]
         self.sector_vectorizer = CountVectorizer(analyzer=analyze, binary=True, dtype=np.float32)
@@ -245,15 +277,19 @@ class Workspace:
         records = self.store.all(side)
         version = self.store.data_version(side)
         folder = self.settings.index_dir / _slug(self.embedder.name) / side
+        exact_max_rows = self.settings.exact_search_max_rows
         try:
-            index = VectorIndex.load(folder, model=self.embedder.name, data_version=version)
+            index = VectorIndex.load(
+                folder, self.embedder.name, version, exact_max_rows=exact_max_rows
+            )
             if index.ids != [r.id for r in records]:
                 raise ConfigurationError("id map differs from the store")
         except ConfigurationError:
             vectors = self.embedder.encode([profile_text(r) for r in records], progress=progress)
             if not len(records):
                 vectors = np.zeros((0, self.embedder.dimension), dtype=np.float32)
-            index = VectorIndex([r.id for r in records], vectors, self.embedder.name, version)
+            ids = [r.id for r in records]
+            index = VectorIndex(ids, vectors, self.embedder.name, version, exact_max_rows)
             index.save(folder)
         self._versions[side] = version
         return _SideData(side, records, index)
@@ -300,9 +336,10 @@ class Workspace:
         return Signals(
             dense=smes.vectors[s_rows] @ partners.vectors[p_rows].T,
             lexical=(query_terms @ partners.terms[p_rows].T).toarray().astype(np.float32),
-            same_language=smes.language[s_rows][:, None] == partners.language[p_rows][None, :],
+            same_language=smes.language.at(s_rows)[:, None]
+            == partners.language.at(p_rows)[None, :],
             preferred=np.array(
-                [np.isin(partners.org_type[p_rows], list(s.seeking)) for s in sme_records],
+                [np.isin(partners.org_type.at(p_rows), list(s.seeking)) for s in sme_records],
                 dtype=bool,
             ).reshape(len(s_rows), len(p_rows)),
             sectors=sectors.astype(np.float32),
@@ -372,7 +409,7 @@ class Workspace:
             terms=_binary(state.smes.terms[row]),
             sectors=state.smes.sectors[row],
             language=sme.language,
-            preferred=np.isin(partners.org_type, list(sme.seeking)),
+            preferred=partners.org_type.mask(list(sme.seeking)),
             allowed=allowed,
         )
         return self._rank(state, partners, query, top, ranker, diversity, explain, sme)
@@ -461,9 +498,9 @@ class Workspace:
     ) -> np.ndarray:
         allowed = np.ones(len(target.records), dtype=bool)
         if org_types:
-            allowed &= np.isin(target.org_type, [normalise_org_type(o) for o in org_types])
+            allowed &= target.org_type.mask([normalise_org_type(o) for o in org_types])
         if cities:
-            allowed &= np.isin(target.city, [c.casefold() for c in cities])
+            allowed &= target.city.mask([c.casefold() for c in cities])
         return allowed
 
     def _rank(
@@ -492,10 +529,8 @@ class Workspace:
             return []
         pool_size = max(POOL_MIN, 5 * top)
         _, dense_rows = target.index.search(query.vector, pool_size, allowed)
-        lexical_all = np.asarray((target.terms @ query.terms.T).todense()).ravel()
-        lexical_masked = np.where(allowed, lexical_all, -np.inf)
-        lexical_rows = top_k(lexical_masked, pool_size)
-        lexical_rows = lexical_rows[np.isfinite(lexical_masked[lexical_rows])]
+        lexical_all = target.lexical_scores(query.terms)
+        lexical_rows = _lexical_pool(lexical_all, allowed, pool_size)
         pool = np.unique(np.concatenate([dense_rows[0][dense_rows[0] >= 0], lexical_rows]))
         sector_sim = (
             np.asarray((target.sectors[pool] @ query.sectors.T).todense()).ravel()
@@ -505,7 +540,7 @@ class Workspace:
         signals = Signals(
             dense=target.vectors[pool] @ query.vector,
             lexical=lexical_all[pool],
-            same_language=target.language[pool] == query.language,
+            same_language=target.language.at(pool) == query.language,
             preferred=query.preferred[pool],
             sectors=sector_sim,
             covered=target.covered[pool] & self._covers(query.language),
@@ -597,6 +632,20 @@ def _reasons(
     if language and record.language and language != record.language:
         reasons.append(f"cross-lingual match ({language} -> {record.language})")
     return reasons
+
+
+def _lexical_pool(scores: np.ndarray, allowed: np.ndarray, size: int) -> np.ndarray:
+    """The `size` allowed rows with the best BM25 scores, topped up with unscored rows.
+
+    Only rows sharing a term have a score, so only those are sorted; when too few share one,
+    the first allowed rows in row order fill the pool, as a stable full sort would.
+    """
+    scored = np.flatnonzero((scores > 0) & allowed)
+    best = scored[top_k(scores[scored], size)]
+    if len(best) < size:
+        unscored = np.flatnonzero(allowed & (scores <= 0))[: size - len(best)]
+        best = np.concatenate([best, unscored])
+    return best
 
 
 def _binary(row: sp.csr_matrix) -> sp.csr_matrix:

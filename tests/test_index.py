@@ -268,3 +268,89 @@ def test_workspace_rebuilds_when_the_data_changed_behind_its_back(
     assert rebuilt is not None
     assert rebuilt.data_version != version.data_version
     assert rebuilt.count == version.count - 1
+
+
+# --- approximate index above the size threshold -------------------------------------------
+
+
+def clustered_rows(n: int, dim: int, seed: int) -> np.ndarray:
+    """Vectors in topical clumps, as sentence embeddings are (uniform noise is no test)."""
+    centres = np.random.default_rng(0).normal(size=(1_000, dim))  # shared by data and queries
+    rng = np.random.default_rng(seed)
+    rows = centres[rng.integers(0, len(centres), n)] + 0.5 * rng.normal(size=(n, dim))
+    rows = rows.astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def big() -> tuple[np.ndarray, VectorIndex]:
+    vectors = clustered_rows(20_000, 48, seed=3)
+    index = VectorIndex(
+        [f"row-{i}" for i in range(len(vectors))], vectors, "m", "d", exact_max_rows=5_000
+    )
+    return vectors, index
+
+
+def recall_at_10(found: np.ndarray, exact: np.ndarray) -> float:
+    pairs = zip(found, exact, strict=True)
+    return float(np.mean([len(set(f[:10]) & set(e[:10])) / 10 for f, e in pairs]))
+
+
+def test_above_the_threshold_the_index_is_approximate(
+    big: tuple[np.ndarray, VectorIndex],
+) -> None:
+    vectors, index = big
+    assert not index.exact and index.index_type.startswith("IVF")
+    assert VectorIndex(["a"], vectors[:1], "m", "d").exact
+    np.testing.assert_array_equal(index.vectors(), vectors)  # row order kept for re-ranking
+
+
+def test_approximate_search_recalls_the_exact_top_10(
+    big: tuple[np.ndarray, VectorIndex], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vectors, index = big
+    monkeypatch.setattr(index, "nprobe", 16)  # 11% of the lists, so the test can fail
+    queries = clustered_rows(200, 48, seed=4)
+    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+
+    scores, rows = index.search(queries, 100)
+
+    assert recall_at_10(rows, exact) >= 0.97
+    # Scores are the exact cosines of the rows returned (re-ranked with full vectors).
+    np.testing.assert_allclose(scores[:, 0], np.sum(queries * vectors[rows[:, 0]], axis=1), 1e-5)
+
+
+@pytest.mark.parametrize("fraction", [0.01, 0.3])
+@pytest.mark.parametrize("scan_rows", [0, 20_000])
+def test_filtered_approximate_search_returns_full_correct_lists(
+    big: tuple[np.ndarray, VectorIndex],
+    fraction: float,
+    scan_rows: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # scan_rows=0 forces the probe path with its bitmap; 20,000 lets small filters be scanned.
+    vectors, index = big
+    monkeypatch.setattr(index, "subset_scan_rows", scan_rows)
+    monkeypatch.setattr(index, "nprobe", 24)
+    allowed = np.random.default_rng(5).random(len(vectors)) < fraction
+    queries = clustered_rows(50, 48, seed=6)
+    exact = np.argsort(-np.where(allowed, queries @ vectors.T, -np.inf), axis=1)[:, :10]
+
+    _, rows = index.search(queries, 10, allowed)
+
+    assert (rows >= 0).all(), "every list is full"
+    assert allowed[rows].all()
+    assert recall_at_10(rows, exact) >= 0.97
+
+
+def test_approximate_index_round_trips_and_rebuilds_when_the_threshold_moves(
+    tmp_path: Path, big: tuple[np.ndarray, VectorIndex]
+) -> None:
+    _, index = big
+    index.save(tmp_path)
+    loaded = VectorIndex.load(tmp_path, "m", "d", exact_max_rows=5_000)
+    assert loaded.index_type == index.index_type
+    queries = clustered_rows(5, 48, seed=7)
+    np.testing.assert_array_equal(loaded.search(queries, 10)[1], index.search(queries, 10)[1])
+    with pytest.raises(ConfigurationError, match="IVF"):
+        VectorIndex.load(tmp_path, "m", "d", exact_max_rows=50_000)
