@@ -9,7 +9,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from .storage.pipeline import Pipeline
 from .storage.tokens import TokenStore
 
 POOL_MIN = 100  # candidates scored per query: fusion needs more than the `top` it returns
+BATCH_CELLS = 32_000_000  # SME x partner scores per block of batch ranking (128 MB of float32)
 
 
 @dataclass(frozen=True)
@@ -400,19 +401,46 @@ class Workspace:
         """Partners for an SME, best first; outside its target markets unless `markets` says."""
         state = self.state()
         sme = self.sme(sme_id)
-        row = state.smes.row[sme_id]
         partners = state.partners
         wanted = tuple(m.upper() for m in markets) or sme.markets
         allowed = partners.market_mask(wanted) & self._filters(partners, org_types, cities)
-        query = _Query(
+        query = self._sme_query(state, sme, allowed)
+        return self._rank(state, partners, query, top, ranker, diversity, explain, sme)
+
+    def _rank_scored(
+        self,
+        state: _State,
+        sme: SME,
+        allowed: np.ndarray,
+        dense: np.ndarray,
+        lexical: np.ndarray,
+        top: int,
+        ranker: str | None,
+        explain: bool,
+    ) -> list[Lead]:
+        """One SME's leads from its precomputed scores against every partner (batch ranking)."""
+        if not allowed.any():
+            return []
+        pool_size = max(POOL_MIN, 5 * top)
+        dense[~allowed] = -np.inf  # the caller's block is scratch space
+        dense_rows = top_k(dense, pool_size)
+        dense_rows = dense_rows[np.isfinite(dense[dense_rows])]
+        query = self._sme_query(state, sme, allowed)
+        partners = state.partners
+        return self._score_pool(
+            state, partners, query, dense_rows, lexical, pool_size, top, ranker, 0.0, explain, sme
+        )
+
+    def _sme_query(self, state: _State, sme: SME, allowed: np.ndarray) -> _Query:
+        row = state.smes.row[sme.id]
+        return _Query(
             vector=state.smes.vectors[row],
             terms=_binary(state.smes.terms[row]),
             sectors=state.smes.sectors[row],
             language=sme.language,
-            preferred=partners.org_type.mask(list(sme.seeking)),
+            preferred=state.partners.org_type.mask(list(sme.seeking)),
             allowed=allowed,
         )
-        return self._rank(state, partners, query, top, ranker, diversity, explain, sme)
 
     def fit(
         self,
@@ -479,13 +507,34 @@ class Workspace:
         explain: bool = False,
         progress: Progress | None = None,
     ) -> dict[str, list[Lead]]:
-        """Leads for every SME."""
-        smes = self.state().smes.records
-        out = {}
-        for done, sme in enumerate(smes, start=1):
-            out[sme.id] = self.recommend(sme.id, top=top, ranker=ranker, explain=explain)
-            if progress:
-                progress(done, len(smes))
+        """Leads for every SME, the same as `recommend` gives with an exact index.
+
+        SMEs are ranked in blocks: one matrix product gives a block's dense scores against
+        every partner and one sparse product its BM25 scores, so the time goes to BLAS, not
+        to a Python loop over partners.
+        """
+        state = self.state()
+        smes, partners = state.smes, state.partners
+        top = self._top(top)
+        block = int(np.clip(BATCH_CELLS // max(len(partners.records), 1), 1, 256))
+        masks: dict[tuple[str, ...], np.ndarray] = {}
+        out: dict[str, list[Lead]] = {}
+        for start in range(0, len(smes.records), block):
+            rows = np.arange(start, min(start + block, len(smes.records)))
+            dense = smes.vectors[rows] @ partners.vectors.T
+            lexical = (_binary(smes.terms[rows]) @ partners.postings).tocsr()
+            for i, row in enumerate(rows):
+                sme = smes.records[row]
+                if sme.markets not in masks:
+                    masks[sme.markets] = partners.market_mask(sme.markets)
+                hits = slice(lexical.indptr[i], lexical.indptr[i + 1])
+                lexical_all = np.zeros(len(partners.records), dtype=np.float32)
+                lexical_all[lexical.indices[hits]] = lexical.data[hits]
+                out[sme.id] = self._rank_scored(
+                    state, sme, masks[sme.markets], dense[i], lexical_all, top, ranker, explain
+                )
+                if progress:
+                    progress(int(row) + 1, len(smes.records))
         return out
 
     # --- ranking core -------------------------------------------------------------------
@@ -514,10 +563,7 @@ class Workspace:
         explain: bool,
         source: SME | Partner | None,
     ) -> list[Lead]:
-        top = min(self.settings.default_top if top is None else top, self.settings.max_top)
-        if top < 1:
-            raise ValueError("top must be at least 1")
-        ranker = make_ranker(ranker_name or self.settings.default_ranker)
+        top = self._top(top)
         allowed = query.allowed.copy()
         if (
             source is not None
@@ -529,9 +575,44 @@ class Workspace:
             return []
         pool_size = max(POOL_MIN, 5 * top)
         _, dense_rows = target.index.search(query.vector, pool_size, allowed)
-        lexical_all = target.lexical_scores(query.terms)
-        lexical_rows = _lexical_pool(lexical_all, allowed, pool_size)
-        pool = np.unique(np.concatenate([dense_rows[0][dense_rows[0] >= 0], lexical_rows]))
+        return self._score_pool(
+            state,
+            target,
+            replace(query, allowed=allowed),
+            dense_rows[0][dense_rows[0] >= 0],
+            target.lexical_scores(query.terms),
+            pool_size,
+            top,
+            ranker_name,
+            diversity,
+            explain,
+            source,
+        )
+
+    def _top(self, top: int | None) -> int:
+        top = min(self.settings.default_top if top is None else top, self.settings.max_top)
+        if top < 1:
+            raise ValueError("top must be at least 1")
+        return top
+
+    def _score_pool(
+        self,
+        state: _State,
+        target: _SideData,
+        query: _Query,
+        dense_rows: np.ndarray,
+        lexical_all: np.ndarray,
+        pool_size: int,
+        top: int,
+        ranker_name: str | None,
+        diversity: float,
+        explain: bool,
+        source: SME | Partner | None,
+    ) -> list[Lead]:
+        """Fuse the dense and lexical candidates into one pool, score it, and explain the top."""
+        ranker = make_ranker(ranker_name or self.settings.default_ranker)
+        lexical_rows = _lexical_pool(lexical_all, query.allowed, pool_size)
+        pool = np.unique(np.concatenate([dense_rows, lexical_rows]))
         sector_sim = (
             np.asarray((target.sectors[pool] @ query.sectors.T).todense()).ravel()
             if target.sectors.shape[1]

@@ -520,6 +520,19 @@ def test_recommend_all_matches_recommend(loaded: Workspace) -> None:
         assert all(lead.explanation is None for lead in leads)
 
 
+@pytest.mark.parametrize("ranker", ["hybrid", "dense", "lexical"])
+@pytest.mark.parametrize("cells", [1, 10**9])  # one SME per block; every SME in one block
+def test_batch_ranking_in_blocks_gives_the_single_query_leads_and_scores(
+    loaded: Workspace, ranker: str, cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("recommender.workspace.BATCH_CELLS", cells)
+    every = loaded.recommend_all(top=20, ranker=ranker)
+    for sme_id, leads in every.items():
+        single = loaded.recommend(sme_id, top=20, ranker=ranker, explain=False)
+        assert ids(leads) == ids(single)
+        assert [lead.score for lead in leads] == pytest.approx([lead.score for lead in single])
+
+
 def test_recommend_all_reports_progress(loaded: Workspace) -> None:
     calls: list[tuple[int, int]] = []
     loaded.recommend_all(top=1, progress=lambda d, t: calls.append((d, t)))
