@@ -72,7 +72,7 @@ class VectorIndex:
         vectors: np.ndarray,
         model: str,
         data_version: str,
-        exact_max_rows: int = 200_000,
+        exact_max_rows: int = 100_000,
     ):
         if len(ids) != len(vectors):
             raise ValueError("ids and vectors differ in length")

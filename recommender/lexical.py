@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,17 +52,21 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 20)
+def _terms_of(token: str) -> tuple[str, ...]:
+    # A corpus repeats a few hundred thousand distinct tokens millions of times: analysing
+    # each once and remembering it makes a million profiles a matter of seconds.
+    if _CJK_RUN.match(token):
+        pairs = tuple(token[i : i + 2] for i in range(len(token) - 1))
+        return (token, *pairs) if len(token) == 1 else pairs
+    if len(token) > 1 and token not in STOP_WORDS and not token.isdigit():
+        return (_singular(token),)
+    return ()
+
+
 def analyze(text: str) -> list[str]:
     """Terms of a text: words, and character bigrams inside CJK runs."""
-    terms: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
-        if _CJK_RUN.match(token):
-            if len(token) == 1:
-                terms.append(token)
-            terms.extend(token[i : i + 2] for i in range(len(token) - 1))
-        elif len(token) > 1 and token not in STOP_WORDS and not token.isdigit():
-            terms.append(_singular(token))
-    return terms
+    return [term for token in _TOKEN.findall(text.lower()) for term in _terms_of(token)]
 
 
 class BM25(BaseEstimator):
@@ -73,6 +78,14 @@ class BM25(BaseEstimator):
 
     def fit(self, documents: Iterable[str]) -> BM25:
         """Learn the vocabulary, document frequencies and average length."""
+        self._fit_counts(documents)
+        return self
+
+    def fit_transform(self, documents: Iterable[str]) -> sp.csr_matrix:
+        """`fit` then `transform` on the same documents, analysing each document once."""
+        return self._weights(self._fit_counts(documents))
+
+    def _fit_counts(self, documents: Iterable[str]) -> sp.csr_matrix:
         self.vectorizer_ = CountVectorizer(analyzer=analyze, dtype=np.float32)
         counts = self.vectorizer_.fit_transform(documents).tocsr()
         n_docs = max(counts.shape[0], 1)
@@ -80,12 +93,15 @@ class BM25(BaseEstimator):
         self.idf_ = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         self.avgdl_ = float(counts.sum() / n_docs) or 1.0
         self.vocabulary_size_ = counts.shape[1]
-        return self
+        return counts
 
     def transform(self, documents: Iterable[str]) -> sp.csr_matrix:
         """BM25 weight of each (document, term)."""
         check_is_fitted(self, "idf_")
-        counts = self.vectorizer_.transform(documents).tocsr().astype(np.float32)
+        return self._weights(self.vectorizer_.transform(documents).tocsr())
+
+    def _weights(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        counts = counts.astype(np.float32)
         lengths = np.asarray(counts.sum(axis=1)).ravel()
         norm = self.k1 * (1 - self.b + self.b * lengths / self.avgdl_)
         rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
@@ -106,3 +122,56 @@ class BM25(BaseEstimator):
         """The vocabulary, indexed like the columns."""
         check_is_fitted(self, "idf_")
         return np.asarray(self.vectorizer_.get_feature_names_out())
+
+
+class TermIndex:
+    """A corpus's BM25 weights by document (to score given rows) and by term (to find rows).
+
+    A query reads only the posting lists of its own terms, so its cost follows how common its
+    words are, not the size of the vocabulary or of the corpus.
+    """
+
+    def __init__(self, weights: sp.csr_matrix):
+        self.by_doc = weights.tocsr()
+        self.by_term = weights.T.tocsr()
+
+    def __len__(self) -> int:
+        return int(self.by_doc.shape[0])
+
+    def scores(self, terms: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """BM25 of some rows for a query given as term ids (each counted once)."""
+        query = np.zeros(self.by_doc.shape[1], dtype=np.float32)
+        query[terms] = 1.0
+        return np.asarray(self.by_doc[rows] @ query, dtype=np.float32).ravel()
+
+    def hits(self, queries: sp.csr_matrix) -> sp.csr_matrix:
+        """Queries x documents BM25 scores, stored only where a term is shared."""
+        binary = queries.copy()
+        binary.data[:] = 1.0
+        return (binary @ self.by_term).tocsr()
+
+    def top(self, terms: np.ndarray, allowed: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k allowed rows with the highest positive BM25 score (rows, scores), best first."""
+        query = sp.csr_matrix(
+            (np.ones(len(terms), np.float32), terms, [0, len(terms)]),
+            shape=(1, self.by_doc.shape[1]),
+        )
+        found = self.hits(query)
+        return best_allowed(found.indices, found.data, allowed, k)
+
+
+def best_allowed(
+    rows: np.ndarray, scores: np.ndarray, allowed: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The k best allowed (rows, scores) of a sparse score list, ties in row order."""
+    keep = allowed[rows] & (scores > 0)
+    rows, scores = rows[keep], scores[keep]
+    if k < len(rows):
+        # Partition first: sorting every hit of a common word costs more than the search.
+        cut = np.partition(scores, len(scores) - k)[len(scores) - k]
+        chosen = scores >= cut
+        rows, scores = rows[chosen], scores[chosen]
+    in_row_order = np.argsort(rows, kind="stable")
+    rows, scores = rows[in_row_order], scores[in_row_order]
+    best = np.argsort(-scores, kind="stable")[:k]
+    return rows[best].astype(np.int64), scores[best]

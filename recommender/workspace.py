@@ -25,7 +25,7 @@ from .errors import ConfigurationError, NotFoundError
 from .explain import Explanation, closest_sentence, shared_terms, split_sentences
 from .index import VectorIndex
 from .language import detect_language
-from .lexical import BM25, analyze
+from .lexical import BM25, TermIndex, analyze, best_allowed
 from .profiles import LoadedProfiles, load_profile_file, normalise_org_type, validate_rows
 from .ranking import Signals, make_ranker, mmr, top_k
 from .schema import MARKETS, SME, Partner, Side, profile_text
@@ -128,20 +128,11 @@ class _SideData:
         self.city = _Codes([getattr(r, "city", "").casefold() for r in records])
         self.covered = np.ones(len(records), dtype=bool)
         self.terms: sp.csr_matrix = sp.csr_matrix((len(records), 0))
-        # The same weights term by term: a query reads only its own terms' rows.
-        self.postings: sp.csr_matrix = sp.csr_matrix((0, len(records)))
+        self.lexical = TermIndex(self.terms)
         self.sectors: sp.csr_matrix = sp.csr_matrix((len(records), 0))
 
     def market_mask(self, markets: Sequence[str]) -> np.ndarray:
         return self.country.mask(markets)
-
-    def lexical_scores(self, query_terms: sp.csr_matrix) -> np.ndarray:
-        """BM25 score of every row for a binary query (zero where no term is shared)."""
-        scores = np.zeros(len(self.records), dtype=np.float32)
-        if self.postings.shape[0]:
-            hits = (query_terms @ self.postings).tocsr()
-            scores[hits.indices] = hits.data
-        return scores
 
 
 class _State:
@@ -150,19 +141,20 @@ class _State:
     def __init__(self, smes: _SideData, partners: _SideData):
         self.smes = smes
         self.partners = partners
+        n_smes = len(smes.records)
         texts = [profile_text(r) for r in smes.records + partners.records]
-        self.bm25 = BM25().fit(texts) if texts else None
+        self.bm25 = BM25() if texts else None
         if self.bm25 is not None:
+            weights = self.bm25.fit_transform(texts)
+            smes.terms, partners.terms = weights[:n_smes], weights[n_smes:]
             for data in (smes, partners):
-                data.terms = self.bm25.transform([profile_text(r) for r in data.records])
-                data.postings = data.terms.T.tocsr()
+                data.lexical = TermIndex(data.terms)
             self.vocabulary = self.bm25.terms()
         sector_texts = [" ".join(r.sectors) for r in smes.records + partners.records]
         self.sector_vectorizer = CountVectorizer(analyzer=analyze, binary=True, dtype=np.float32)
         try:
-            self.sector_vectorizer.fit(sector_texts)
-            smes.sectors = self.sector_terms([" ".join(r.sectors) for r in smes.records])
-            partners.sectors = self.sector_terms([" ".join(r.sectors) for r in partners.records])
+            tags = normalize(self.sector_vectorizer.fit_transform(sector_texts).tocsr())
+            smes.sectors, partners.sectors = tags[:n_smes], tags[n_smes:]
             self.sector_vocabulary = self.sector_vectorizer.get_feature_names_out()
         except ValueError:  # no sector tags anywhere
             self.sector_vocabulary = np.zeros(0, dtype=object)
@@ -412,23 +404,34 @@ class Workspace:
         state: _State,
         sme: SME,
         allowed: np.ndarray,
+        penalty: np.ndarray,
         dense: np.ndarray,
-        lexical: np.ndarray,
+        lexical_rows: np.ndarray,
         top: int,
         ranker: str | None,
         explain: bool,
     ) -> list[Lead]:
-        """One SME's leads from its precomputed scores against every partner (batch ranking)."""
+        """One SME's leads from its dense scores against every partner (batch ranking)."""
         if not allowed.any():
             return []
         pool_size = max(POOL_MIN, 5 * top)
-        dense[~allowed] = -np.inf  # the caller's block is scratch space
+        dense += penalty  # the caller's block is scratch space
         dense_rows = top_k(dense, pool_size)
         dense_rows = dense_rows[np.isfinite(dense[dense_rows])]
         query = self._sme_query(state, sme, allowed)
         partners = state.partners
         return self._score_pool(
-            state, partners, query, dense_rows, lexical, pool_size, top, ranker, 0.0, explain, sme
+            state,
+            partners,
+            query,
+            dense_rows,
+            lexical_rows,
+            pool_size,
+            top,
+            ranker,
+            0.0,
+            explain,
+            sme,
         )
 
     def _sme_query(self, state: _State, sme: SME, allowed: np.ndarray) -> _Query:
@@ -517,21 +520,26 @@ class Workspace:
         smes, partners = state.smes, state.partners
         top = self._top(top)
         block = int(np.clip(BATCH_CELLS // max(len(partners.records), 1), 1, 256))
-        masks: dict[tuple[str, ...], np.ndarray] = {}
+        masks: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         out: dict[str, list[Lead]] = {}
         for start in range(0, len(smes.records), block):
             rows = np.arange(start, min(start + block, len(smes.records)))
             dense = smes.vectors[rows] @ partners.vectors.T
-            lexical = (_binary(smes.terms[rows]) @ partners.postings).tocsr()
+            lexical = partners.lexical.hits(smes.terms[rows])
             for i, row in enumerate(rows):
                 sme = smes.records[row]
                 if sme.markets not in masks:
-                    masks[sme.markets] = partners.market_mask(sme.markets)
+                    allowed = partners.market_mask(sme.markets)
+                    # Adding 0 or -inf is a fraction of the cost of a masked assignment.
+                    penalty = np.where(allowed, 0.0, -np.inf).astype(np.float32)
+                    masks[sme.markets] = allowed, penalty
+                allowed, penalty = masks[sme.markets]
                 hits = slice(lexical.indptr[i], lexical.indptr[i + 1])
-                lexical_all = np.zeros(len(partners.records), dtype=np.float32)
-                lexical_all[lexical.indices[hits]] = lexical.data[hits]
+                lexical_rows, _ = best_allowed(
+                    lexical.indices[hits], lexical.data[hits], allowed, max(POOL_MIN, 5 * top)
+                )
                 out[sme.id] = self._rank_scored(
-                    state, sme, masks[sme.markets], dense[i], lexical_all, top, ranker, explain
+                    state, sme, allowed, penalty, dense[i], lexical_rows, top, ranker, explain
                 )
                 if progress:
                     progress(int(row) + 1, len(smes.records))
@@ -580,7 +588,7 @@ class Workspace:
             target,
             replace(query, allowed=allowed),
             dense_rows[0][dense_rows[0] >= 0],
-            target.lexical_scores(query.terms),
+            target.lexical.top(query.terms.indices, allowed, pool_size)[0],
             pool_size,
             top,
             ranker_name,
@@ -601,7 +609,7 @@ class Workspace:
         target: _SideData,
         query: _Query,
         dense_rows: np.ndarray,
-        lexical_all: np.ndarray,
+        lexical_rows: np.ndarray,
         pool_size: int,
         top: int,
         ranker_name: str | None,
@@ -611,7 +619,7 @@ class Workspace:
     ) -> list[Lead]:
         """Fuse the dense and lexical candidates into one pool, score it, and explain the top."""
         ranker = make_ranker(ranker_name or self.settings.default_ranker)
-        lexical_rows = _lexical_pool(lexical_all, query.allowed, pool_size)
+        lexical_rows = _top_up(lexical_rows, query.allowed, pool_size)
         pool = np.unique(np.concatenate([dense_rows, lexical_rows]))
         sector_sim = (
             np.asarray((target.sectors[pool] @ query.sectors.T).todense()).ravel()
@@ -620,7 +628,7 @@ class Workspace:
         )
         signals = Signals(
             dense=target.vectors[pool] @ query.vector,
-            lexical=lexical_all[pool],
+            lexical=target.lexical.scores(query.terms.indices, pool),
             same_language=target.language.at(pool) == query.language,
             preferred=query.preferred[pool],
             sectors=sector_sim,
@@ -715,17 +723,16 @@ def _reasons(
     return reasons
 
 
-def _lexical_pool(scores: np.ndarray, allowed: np.ndarray, size: int) -> np.ndarray:
-    """The `size` allowed rows with the best BM25 scores, topped up with unscored rows.
+def _top_up(best: np.ndarray, allowed: np.ndarray, size: int) -> np.ndarray:
+    """The lexical pool: the best BM25 rows, then the first unscored allowed rows.
 
-    Only rows sharing a term have a score, so only those are sorted; when too few share one,
-    the first allowed rows in row order fill the pool, as a stable full sort would.
+    Filling up in row order when too few rows share a term is what a stable sort of every
+    row's score would give.
     """
-    scored = np.flatnonzero((scores > 0) & allowed)
-    best = scored[top_k(scores[scored], size)]
     if len(best) < size:
-        unscored = np.flatnonzero(allowed & (scores <= 0))[: size - len(best)]
-        best = np.concatenate([best, unscored])
+        unscored = allowed.copy()
+        unscored[best] = False
+        best = np.concatenate([best, np.flatnonzero(unscored)[: size - len(best)]])
     return best
 
 

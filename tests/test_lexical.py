@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from recommender.lexical import BM25, analyze
+from recommender.lexical import BM25, TermIndex, analyze
 
 
 def test_analyze_lowercases_and_drops_stop_words_digits_and_single_letters() -> None:
@@ -115,3 +116,29 @@ def test_bm25_must_be_fitted_first() -> None:
 
     with pytest.raises(NotFittedError):
         BM25().transform(["x"])
+
+
+def test_term_index_top_is_the_exact_filtered_top_k_with_ties_in_row_order() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(150):
+        n, vocabulary = int(rng.integers(1, 2_000)), int(rng.integers(1, 300))
+        # Zipf-like term frequencies and a few distinct weights, so long lists and ties occur.
+        density = np.minimum(1, 2.0 / np.arange(1, vocabulary + 1) ** rng.uniform(0.3, 1.2))
+        present = rng.random((n, vocabulary)) < density
+        weights = present * rng.choice([0.5, 1.0, 2.0], size=(n, vocabulary))
+        index = TermIndex(sp.csr_matrix(weights.astype(np.float32)))
+        size = int(rng.integers(0, min(vocabulary, 40) + 1))
+        terms = rng.choice(vocabulary, size=size, replace=False)
+        allowed = rng.random(n) < rng.uniform(0.01, 1)
+        k = int(rng.integers(1, 300))
+        query = np.zeros(vocabulary, np.float32)
+        query[terms] = 1
+        full = weights.astype(np.float32) @ query
+        scored = np.flatnonzero((full > 0) & allowed)
+        expected = scored[np.argsort(-full[scored], kind="stable")[:k]]
+
+        rows, scores = index.top(terms, allowed, k)
+
+        assert rows.tolist() == expected.tolist()
+        np.testing.assert_allclose(scores, full[expected], rtol=1e-5)
+        np.testing.assert_allclose(index.scores(terms, expected), full[expected], rtol=1e-5)
