@@ -161,6 +161,17 @@ def test_top_k_is_best_first_with_stable_ties() -> None:
     assert top_k(scores, 0).tolist() == []
 
 
+@pytest.mark.parametrize("k", [1, 10, 250, 20_000])
+def test_top_k_of_a_large_array_is_the_exact_top_k(k: int) -> None:
+    rng = np.random.default_rng(k)
+    scores = rng.normal(size=300_000).astype(np.float32)
+    scores[rng.random(len(scores)) < 0.7] = -np.inf  # a filter, as batch ranking applies it
+    assert top_k(scores, k).tolist() == np.argsort(-scores, kind="stable")[:k].tolist()
+    # Sorted data is the worst case for a strided sample.
+    ordered = np.sort(scores)
+    assert top_k(ordered, k).tolist() == np.argsort(-ordered, kind="stable")[:k].tolist()
+
+
 def test_mmr_without_diversity_keeps_the_score_order() -> None:
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(8, 5))
