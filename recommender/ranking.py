@@ -126,7 +126,7 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     k = min(k, len(scores))
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
-    if len(scores) > 8 * k and len(scores) > 10_000:
+    if len(scores) > 8 * k and len(scores) > 4_096:
         # A full sort of a large corpus costs more than the search itself; partition first.
         # (Among scores tied exactly at the cut, which ones make it is then unspecified.)
         rows = _above_sample_cut(scores, k)
