@@ -17,6 +17,8 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from .ranking import top_k
+
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
@@ -144,34 +146,24 @@ class TermIndex:
         query[terms] = 1.0
         return np.asarray(self.by_doc[rows] @ query, dtype=np.float32).ravel()
 
-    def hits(self, queries: sp.csr_matrix) -> sp.csr_matrix:
-        """Queries x documents BM25 scores, stored only where a term is shared."""
-        binary = queries.copy()
-        binary.data[:] = 1.0
-        return (binary @ self.by_term).tocsr()
+    def accumulate(self, terms: np.ndarray) -> np.ndarray:
+        """BM25 of every row for a query given as distinct term ids (0 where none is shared)."""
+        scores = np.zeros(len(self), dtype=np.float32)
+        postings = self.by_term
+        for term in terms:
+            lo, hi = postings.indptr[term], postings.indptr[term + 1]
+            # A row appears once per posting list, so a plain fancy add is exact; term by
+            # term into one dense array measured twice as fast as a sparse product at 1M rows.
+            scores[postings.indices[lo:hi]] += postings.data[lo:hi]
+        return scores
 
     def top(self, terms: np.ndarray, allowed: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The k allowed rows with the highest positive BM25 score (rows, scores), best first."""
-        query = sp.csr_matrix(
-            (np.ones(len(terms), np.float32), terms, [0, len(terms)]),
-            shape=(1, self.by_doc.shape[1]),
-        )
-        found = self.hits(query)
-        return best_allowed(found.indices, found.data, allowed, k)
+        """The k allowed rows with the highest positive BM25 score (rows, scores), best first.
 
-
-def best_allowed(
-    rows: np.ndarray, scores: np.ndarray, allowed: np.ndarray, k: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The k best allowed (rows, scores) of a sparse score list, ties in row order."""
-    keep = allowed[rows] & (scores > 0)
-    rows, scores = rows[keep], scores[keep]
-    if k < len(rows):
-        # Partition first: sorting every hit of a common word costs more than the search.
-        cut = np.partition(scores, len(scores) - k)[len(scores) - k]
-        chosen = scores >= cut
-        rows, scores = rows[chosen], scores[chosen]
-    in_row_order = np.argsort(rows, kind="stable")
-    rows, scores = rows[in_row_order], scores[in_row_order]
-    best = np.argsort(-scores, kind="stable")[:k]
-    return rows[best].astype(np.int64), scores[best]
+        Fewer than k rows come back when fewer share a term with the query.
+        """
+        scores = self.accumulate(np.unique(terms))
+        scores *= allowed
+        best = top_k(scores, k)
+        best = best[scores[best] > 0]
+        return best, scores[best]

@@ -25,7 +25,7 @@ from .errors import ConfigurationError, NotFoundError
 from .explain import Explanation, closest_sentence, shared_terms, split_sentences
 from .index import VectorIndex
 from .language import detect_language
-from .lexical import BM25, TermIndex, analyze, best_allowed
+from .lexical import BM25, TermIndex, analyze
 from .profiles import LoadedProfiles, load_profile_file, normalise_org_type, validate_rows
 from .ranking import Signals, make_ranker, mmr, top_k
 from .schema import MARKETS, SME, Partner, Side, profile_text
@@ -406,7 +406,6 @@ class Workspace:
         allowed: np.ndarray,
         penalty: np.ndarray,
         dense: np.ndarray,
-        lexical_rows: np.ndarray,
         top: int,
         ranker: str | None,
         explain: bool,
@@ -414,19 +413,15 @@ class Workspace:
         """One SME's leads from its dense scores against every partner (batch ranking)."""
         if not allowed.any():
             return []
-        pool_size = max(POOL_MIN, 5 * top)
         dense += penalty  # the caller's block is scratch space
-        dense_rows = top_k(dense, pool_size)
-        dense_rows = dense_rows[np.isfinite(dense[dense_rows])]
         query = self._sme_query(state, sme, allowed)
         partners = state.partners
+        pool = self._pool(partners, query, top, ranker, 0.0, dense_scores=dense)
         return self._score_pool(
             state,
             partners,
             query,
-            dense_rows,
-            lexical_rows,
-            pool_size,
+            pool,
             top,
             ranker,
             0.0,
@@ -513,8 +508,7 @@ class Workspace:
         """Leads for every SME, the same as `recommend` gives with an exact index.
 
         SMEs are ranked in blocks: one matrix product gives a block's dense scores against
-        every partner and one sparse product its BM25 scores, so the time goes to BLAS, not
-        to a Python loop over partners.
+        every partner, so that part runs at BLAS speed instead of one index search per SME.
         """
         state = self.state()
         smes, partners = state.smes, state.partners
@@ -525,7 +519,6 @@ class Workspace:
         for start in range(0, len(smes.records), block):
             rows = np.arange(start, min(start + block, len(smes.records)))
             dense = smes.vectors[rows] @ partners.vectors.T
-            lexical = partners.lexical.hits(smes.terms[rows])
             for i, row in enumerate(rows):
                 sme = smes.records[row]
                 if sme.markets not in masks:
@@ -534,12 +527,8 @@ class Workspace:
                     penalty = np.where(allowed, 0.0, -np.inf).astype(np.float32)
                     masks[sme.markets] = allowed, penalty
                 allowed, penalty = masks[sme.markets]
-                hits = slice(lexical.indptr[i], lexical.indptr[i + 1])
-                lexical_rows, _ = best_allowed(
-                    lexical.indices[hits], lexical.data[hits], allowed, max(POOL_MIN, 5 * top)
-                )
                 out[sme.id] = self._rank_scored(
-                    state, sme, allowed, penalty, dense[i], lexical_rows, top, ranker, explain
+                    state, sme, allowed, penalty, dense[i], top, ranker, explain
                 )
                 if progress:
                     progress(int(row) + 1, len(smes.records))
@@ -581,21 +570,49 @@ class Workspace:
             allowed[target.row[source.id]] = False
         if not allowed.any() or not len(target.records):
             return []
-        pool_size = max(POOL_MIN, 5 * top)
-        _, dense_rows = target.index.search(query.vector, pool_size, allowed)
+        query = replace(query, allowed=allowed)
+        pool = self._pool(target, query, top, ranker_name, diversity)
         return self._score_pool(
             state,
             target,
-            replace(query, allowed=allowed),
-            dense_rows[0][dense_rows[0] >= 0],
-            target.lexical.top(query.terms.indices, allowed, pool_size)[0],
-            pool_size,
+            query,
+            pool,
             top,
             ranker_name,
             diversity,
             explain,
             source,
         )
+
+    def _pool(
+        self,
+        target: _SideData,
+        query: _Query,
+        top: int,
+        ranker_name: str | None,
+        diversity: float,
+        dense_scores: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Candidate rows: the dense and the lexical best `5 * top` (at least POOL_MIN).
+
+        `dense_scores` (every row's, -inf where not allowed) comes from batch ranking; else
+        the index is searched. A dense-only or lexical-only ranker without diversity reads one
+        list: the other cannot change its top.
+        """
+        size = max(POOL_MIN, 5 * top)
+        name = ranker_name or self.settings.default_ranker
+        parts = []
+        if name != "lexical" or diversity > 0:
+            if dense_scores is None:
+                _, found = target.index.search(query.vector, size, query.allowed)
+                parts.append(found[0][found[0] >= 0])
+            else:
+                best = top_k(dense_scores, size)
+                parts.append(best[np.isfinite(dense_scores[best])])
+        if name != "dense" or diversity > 0:
+            best, _ = target.lexical.top(query.terms.indices, query.allowed, size)
+            parts.append(_top_up(best, query.allowed, size))
+        return np.unique(np.concatenate(parts))
 
     def _top(self, top: int | None) -> int:
         top = min(self.settings.default_top if top is None else top, self.settings.max_top)
@@ -608,19 +625,15 @@ class Workspace:
         state: _State,
         target: _SideData,
         query: _Query,
-        dense_rows: np.ndarray,
-        lexical_rows: np.ndarray,
-        pool_size: int,
+        pool: np.ndarray,
         top: int,
         ranker_name: str | None,
         diversity: float,
         explain: bool,
         source: SME | Partner | None,
     ) -> list[Lead]:
-        """Fuse the dense and lexical candidates into one pool, score it, and explain the top."""
+        """Score a pool of candidate rows, keep the best `top`, and explain them."""
         ranker = make_ranker(ranker_name or self.settings.default_ranker)
-        lexical_rows = _top_up(lexical_rows, query.allowed, pool_size)
-        pool = np.unique(np.concatenate([dense_rows, lexical_rows]))
         sector_sim = (
             np.asarray((target.sectors[pool] @ query.sectors.T).todense()).ravel()
             if target.sectors.shape[1]

@@ -556,3 +556,28 @@ def test_vectors_and_profiles(loaded: Workspace) -> None:
     assert vectors.shape == (len(PARTNERS), loaded.embedder.dimension)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert [p.id for p in loaded.profiles("sme")] == sorted(s["id"] for s in SMES)
+
+
+@pytest.mark.parametrize("ranker", ["dense", "lexical"])
+def test_single_signal_rankers_give_the_brute_force_top_of_their_signal(
+    loaded: Workspace, ranker: str
+) -> None:
+    # They read only their own candidate list; this shows the other list was not needed.
+    state = loaded.state()
+    partners = state.partners
+    for sme in state.smes.records:
+        allowed = np.isin([p.country for p in partners.records], sme.markets)
+        row = state.smes.row[sme.id]
+        if ranker == "dense":
+            scores = partners.vectors @ state.smes.vectors[row]
+        else:
+            terms = state.smes.terms[row].indices
+            scores = partners.lexical.scores(terms, np.arange(len(partners.records)))
+        scores = np.where(allowed, scores, -np.inf)
+        best = np.argsort(-scores, kind="stable")[: min(5, int(allowed.sum()))]
+        expected = [partners.records[i].id for i in best]
+        leads = loaded.recommend(sme.id, top=5, ranker=ranker, explain=False)
+        got = [lead.profile.id for lead in leads]
+        assert sorted(scores[[partners.row[i] for i in got]]) == pytest.approx(
+            sorted(scores[[partners.row[i] for i in expected]]), abs=1e-5
+        )
