@@ -126,6 +126,10 @@ class BM25(BaseEstimator):
         return np.asarray(self.vectorizer_.get_feature_names_out())
 
 
+#: Up to this many documents one sparse product scores a query; above, term by term.
+SPARSE_PRODUCT_MAX_ROWS = 100_000
+
+
 class TermIndex:
     """A corpus's BM25 weights by document (to score given rows) and by term (to find rows).
 
@@ -148,8 +152,15 @@ class TermIndex:
 
     def accumulate(self, terms: np.ndarray) -> np.ndarray:
         """BM25 of every row for a query given as distinct term ids (0 where none is shared)."""
-        scores = np.zeros(len(self), dtype=np.float32)
         postings = self.by_term
+        if len(self) <= SPARSE_PRODUCT_MAX_ROWS:
+            # One sparse product: below this size a Python step per term costs more.
+            query = sp.csr_matrix(
+                (np.ones(len(terms), np.float32), terms, [0, len(terms)]),
+                shape=(1, postings.shape[0]),
+            )
+            return np.asarray((query @ postings).toarray(), dtype=np.float32).ravel()
+        scores = np.zeros(len(self), dtype=np.float32)
         for term in terms:
             lo, hi = postings.indptr[term], postings.indptr[term + 1]
             # A row appears once per posting list, so a plain fancy add is exact; term by

@@ -118,7 +118,11 @@ def test_bm25_must_be_fitted_first() -> None:
         BM25().transform(["x"])
 
 
-def test_term_index_top_is_the_exact_filtered_top_k_with_ties_in_row_order() -> None:
+@pytest.mark.parametrize("product_max_rows", [0, 10**9])  # term by term; one sparse product
+def test_term_index_top_is_the_exact_filtered_top_k_with_ties_in_row_order(
+    product_max_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("recommender.lexical.SPARSE_PRODUCT_MAX_ROWS", product_max_rows)
     rng = np.random.default_rng(0)
     for _ in range(150):
         n, vocabulary = int(rng.integers(1, 2_000)), int(rng.integers(1, 300))
