@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     default_top: int = Field(default=10, ge=1, le=1000)
     max_top: int = Field(default=200, ge=1)
     exact_search_max_rows: int = Field(
-        default=100_000,
+        default=20_000,
         ge=1,
         description="Above this many profiles a side gets an approximate FAISS index "
         "(IVF with 8-bit codes, re-ranked exactly); at or below, an exact scan.",

@@ -63,8 +63,8 @@ class VectorIndex:
 
     #: Lists probed per query by an approximate index, before widening for a filter.
     nprobe = 64
-    #: A filtered query scans its rows outright when this few pass (cheaper than probing).
-    subset_scan_rows = 20_000
+    #: A filtered query never gathers more rows than this for an exact scan of them.
+    subset_scan_rows = 250_000
 
     def __init__(
         self,
@@ -72,7 +72,7 @@ class VectorIndex:
         vectors: np.ndarray,
         model: str,
         data_version: str,
-        exact_max_rows: int = 100_000,
+        exact_max_rows: int = 20_000,
     ):
         if len(ids) != len(vectors):
             raise ValueError("ids and vectors differ in length")
@@ -150,7 +150,7 @@ class VectorIndex:
             if not passing:
                 n = len(queries)
                 return np.full((n, k), -np.inf, np.float32), np.full((n, k), -1, np.int64)
-            if not self.exact and passing <= self.subset_scan_rows:
+            if not self.exact and self._scan_is_cheaper(passing):
                 return self._scan_rows(queries, k, selected)
             # A bitmap selector costs one bit per row and O(1) per test.
             bitmap = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
@@ -160,17 +160,26 @@ class VectorIndex:
         scores = np.where(rows < 0, -np.inf, scores).astype(np.float32)
         return scores, rows
 
+    def _probes(self, passing: int) -> int:
+        # A filter passing a fraction f of the rows leaves about f of each list: probe 1/f as
+        # many lists so as many passing candidates are compared as without a filter.
+        nlist = int(self._ivf.nlist)
+        return min(nlist, int(np.ceil(self.nprobe * len(self) / max(passing, 1))))
+
+    def _scan_is_cheaper(self, passing: int) -> bool:
+        """Whether reading the passing rows' float vectors beats probing the 8-bit lists."""
+        if passing > self.subset_scan_rows:
+            return False
+        probed_codes = self._probes(passing) * len(self) / int(self._ivf.nlist) * self.dimension
+        return passing * self.dimension * 4 <= probed_codes
+
     def _params(self, bitmap: np.ndarray | None, passing: int) -> Any:
         selector = (
             None if bitmap is None else faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
         )
         if self.exact:
             return None if selector is None else faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
-        # A filter passing a fraction f of the rows leaves about f of each list: probe 1/f as
-        # many lists so as many passing candidates are compared as without a filter.
-        nlist = int(self._ivf.nlist)
-        nprobe = min(nlist, int(np.ceil(self.nprobe * len(self) / max(passing, 1))))
-        base = faiss.SearchParametersIVF(nprobe=nprobe)  # type: ignore[call-arg]
+        base = faiss.SearchParametersIVF(nprobe=self._probes(passing))  # type: ignore[call-arg]
         if selector is not None:
             base.sel = selector
         return faiss.IndexRefineSearchParameters(k_factor=2, base_index_params=base)  # type: ignore[call-arg]
