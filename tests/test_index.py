@@ -309,7 +309,7 @@ def test_approximate_search_recalls_the_exact_top_10(
     big: tuple[np.ndarray, VectorIndex], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vectors, index = big
-    monkeypatch.setattr(index, "nprobe", 16)  # 11% of the lists, so the test can fail
+    monkeypatch.setattr(index, "probe_share", 0.11)  # 16 of 141 lists: the test can fail
     queries = clustered_rows(200, 48, seed=4)
     exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
 
@@ -331,7 +331,7 @@ def test_filtered_approximate_search_returns_full_correct_lists(
     # scan_rows=0 forces the probe path with its bitmap; 20,000 lets small filters be scanned.
     vectors, index = big
     monkeypatch.setattr(index, "subset_scan_rows", scan_rows)
-    monkeypatch.setattr(index, "nprobe", 24)
+    monkeypatch.setattr(index, "probe_share", 0.17)
     allowed = np.random.default_rng(5).random(len(vectors)) < fraction
     queries = clustered_rows(50, 48, seed=6)
     exact = np.argsort(-np.where(allowed, queries @ vectors.T, -np.inf), axis=1)[:, :10]
