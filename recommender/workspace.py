@@ -189,7 +189,9 @@ class Workspace:
         """The embedding model behind the disk cache (loaded on first use)."""
         if self._cached is None:
             model = self._embedder or create_embedder(
-                self.settings.embedding_backend, self.settings.embedding_model
+                self.settings.embedding_backend,
+                self.settings.embedding_model,
+                int8=self.settings.embedding_int8,
             )
             self._cached = CachedEmbedder(
                 model, EmbeddingCache(self.settings.cache_path), self.settings.embedding_batch_size

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from corpus import PARTNERS, SMES, CountingEmbedder
+from pydantic import ValidationError as PydanticValidationError
 
-from recommender import ConfigurationError, Workspace
+from recommender import ConfigurationError, Settings, Workspace
 from recommender.embedding import (
     CachedEmbedder,
     Embedder,
@@ -114,6 +115,38 @@ def test_create_embedder_by_name() -> None:
     assert isinstance(create_embedder("hashing"), HashingEmbedder)
     with pytest.raises(ConfigurationError, match="unknown embedding backend"):
         create_embedder("word2vec")
+
+
+@pytest.mark.parametrize("backend", ["hashing", "use-multilingual"])
+def test_int8_on_a_backend_without_an_int8_path_is_a_configuration_error(backend: str) -> None:
+    # Raised before any model is loaded, so this is fast for USE too.
+    with pytest.raises(ConfigurationError) as error:
+        create_embedder(backend, int8=True)
+    message = str(error.value)
+    assert f"'{backend}' embedding backend has no int8 path" in message
+    assert "sentence-transformers" in message  # the backend that has one
+    assert "CLUSTERMATCH_EMBEDDING_INT8" in message
+
+
+def test_an_unknown_backend_is_named_before_int8_is_checked() -> None:
+    with pytest.raises(ConfigurationError, match="unknown embedding backend 'word2vec'"):
+        create_embedder("word2vec", int8=True)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("0", False)])
+def test_embedding_int8_setting_reads_its_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+) -> None:
+    assert Settings.model_fields["embedding_int8"].default is False
+    assert Settings.model_fields["embedding_int8"].description
+    monkeypatch.setenv("CLUSTERMATCH_EMBEDDING_INT8", value)
+    assert Settings().embedding_int8 is expected
+
+
+def test_embedding_int8_setting_rejects_a_non_boolean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLUSTERMATCH_EMBEDDING_INT8", "maybe")
+    with pytest.raises(PydanticValidationError, match="embedding_int8"):
+        Settings()
 
 
 # --- the cache ------------------------------------------------------------------------------

@@ -134,6 +134,37 @@ def test_minilm_puts_paraphrases_closer_than_unrelated_text(minilm: Embedder) ->
     assert sim[0, 1] > sim[1, 2] + 0.2
 
 
+@pytest.fixture(scope="session")
+def minilm_int8(offline: None) -> Embedder:
+    """The packaged all-MiniLM-L6-v2 with its Linear layers in dynamic int8."""
+    with no_network():
+        model = create_embedder("sentence-transformers", int8=True)
+        model.encode_one("warm up")
+    return model
+
+
+def test_int8_minilm_stays_close_to_float32_under_its_own_name(
+    minilm: Embedder, minilm_int8: Embedder
+) -> None:
+    texts = [PARKING_EN, PARKING_EN_2, UNRELATED_EN, PARKING_FR]
+    partners = read_rows(BUNDLED_DATA / "partners.csv")[:4]
+    texts += [r["description"] + "\n" + ", ".join(r["sectors"].split(";")) for r in partners]
+
+    full = minilm.encode(texts)
+    int8 = minilm_int8.encode(texts)
+
+    assert_unit_float32(int8, len(texts), 384)
+    cosine = np.einsum("ij,ij->i", full, int8)
+    assert cosine.min() > 0.98, cosine
+    # The name keys the embedding cache and the index manifest: int8 vectors never mix in.
+    assert minilm_int8.name == minilm.name + "+int8"
+    assert minilm_int8.dimension == minilm.dimension
+    assert minilm_int8.languages == minilm.languages
+    # Paraphrases still beat unrelated text.
+    sim = cosines(int8[:3])
+    assert sim[0, 1] > sim[0, 2] + 0.2
+
+
 def test_an_unknown_sentence_transformers_model_is_a_configuration_error(
     minilm: Embedder, tmp_path: Path
 ) -> None:

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import random
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from corpus import PARTNERS, SMES, partner_row, sme_row, write_csv, write_partners, write_smes
 
 from recommender import MARKETS, ValidationError, Workspace
 from recommender.errors import Problem
-from recommender.profiles import load_profile_file, load_profiles
-from recommender.schema import PARTNER_COLUMNS, SME_COLUMNS
+from recommender.profiles import (
+    _csv_record_lines,
+    _plain_record_lines,
+    _positions,
+    load_profile_file,
+    load_profiles,
+    validate_rows,
+)
+from recommender.schema import ORG_TYPES, PARTNER_COLUMNS, SME_COLUMNS
 
 
 def problems_of(path: Path, side: str) -> list[Problem]:
@@ -148,6 +159,17 @@ def test_undecodable_bytes_name_the_line_they_are_on(tmp_path: Path) -> None:
     assert all(p.file == str(path) for p in problems)
 
 
+def test_a_quote_inside_a_character_is_still_not_utf8() -> None:
+    # The quote splits the three bytes of 停; pandas alone would read the cell as valid.
+    row = b"p-1,Name,US,Boston,corporate," + b'"ab\xe5"\x81\x9c",x,en\n'
+    data = ",".join(PARTNER_COLUMNS).encode() + b"\n" + row
+
+    with pytest.raises(ValidationError) as caught:
+        load_profiles(data, "partner", "p.csv")
+
+    assert any(p.row == 2 and "UTF-8" in p.reason for p in caught.value.problems)
+
+
 def test_old_mac_line_ends_give_file_line_numbers(tmp_path: Path) -> None:
     path = write_smes(tmp_path / "smes.csv", SMES[:3])
     lines = path.read_bytes().decode().splitlines()
@@ -157,6 +179,91 @@ def test_old_mac_line_ends_give_file_line_numbers(tmp_path: Path) -> None:
     problems = problems_of(path, "sme")
 
     assert [(p.row, p.column) for p in problems] == [(3, "country")]
+
+
+def test_problems_come_row_by_row_in_the_order_of_the_checks(tmp_path: Path) -> None:
+    rows = [
+        sme_row(id="a", name="", country="XX", target_markets="US;JP;DE", seeking="?;corporate"),
+        sme_row(id="a", language="english", description=""),
+        sme_row(id="", cluster="c" * 501, seeking="astronaut;pilot"),
+    ]
+    path = write_smes(tmp_path / "smes.csv", rows)
+
+    assert [(p.row, p.column, p.reason) for p in problems_of(path, "sme")] == [
+        (2, "name", "empty name"),
+        (2, "country", "unknown country code 'XX' (ISO 3166 alpha-2)"),
+        (2, "target_markets", "market 'JP' is not one of US, CA, CN, SG"),
+        (2, "target_markets", "market 'DE' is not one of US, CA, CN, SG"),
+        (2, "seeking", f"unknown org type '?' (one of {', '.join(ORG_TYPES)})"),
+        (3, "id", "duplicate id 'a' (first seen in row 2)"),
+        (3, "description", "empty description"),
+        (3, "language", "'english' is not an ISO 639-1 code (two letters)"),
+        (4, "id", "empty id"),
+        (4, "cluster", "longer than 500 characters"),
+        (4, "seeking", f"unknown org type 'astronaut' (one of {', '.join(ORG_TYPES)})"),
+        (4, "seeking", f"unknown org type 'pilot' (one of {', '.join(ORG_TYPES)})"),
+    ]
+
+
+def test_multi_line_cells_and_blank_lines_keep_file_line_numbers(tmp_path: Path) -> None:
+    path = write_partners(
+        tmp_path / "partners.csv",
+        [
+            partner_row(id="p-1", description="First line.\nSecond line, with a comma."),
+            partner_row(id="p-2", description='A "quoted" word.'),
+            partner_row(id="p-3", org_type="spaceship"),
+        ],
+    )
+    text = path.read_text("utf-8").replace("\np-2,", "\n\n\np-2,")  # two blank lines
+    path.write_text(text, "utf-8")
+
+    (problem,) = problems_of(path, "partner")
+
+    # Header 1, p-1 on lines 2-3, blank 4-5, p-2 on 6, p-3 on 7.
+    assert (problem.row, problem.column) == (7, "org_type")
+    fixed = text.replace("spaceship", "research")
+    assert load_profiles(fixed.encode(), "partner", "p.csv").rows == {"p-1": 2, "p-2": 6, "p-3": 7}
+
+
+def test_numpy_line_numbers_agree_with_the_csv_module() -> None:
+    rng = random.Random(7)
+    cells = ["a", ",", '"', "\n", "\r\n", " ", "é"]  # a lone CR or a NUL: csv decides
+    pieces = [*cells, '""', "\r", "\x00"]
+    vouched = 0
+    for _ in range(1000):
+        # Files as spreadsheets write them, which must be vouched for, and random text.
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator=rng.choice(["\n", "\r\n"]))
+        for _ in range(rng.randint(1, 5)):
+            buffer.write(rng.choice(["", "", "\n"]))
+            writer.writerow(["".join(rng.choices(cells, k=rng.randint(0, 4)))] * 2)
+        written = buffer.getvalue()
+        noise = "".join(rng.choices(pieces, k=rng.randint(0, 30)))
+        for text in (written, noise, "\ufeff" + written):
+            lines = _plain_record_lines(text.encode())
+            if text is written:
+                assert lines is not None, repr(text)
+            if lines is not None:
+                vouched += 1
+                expected = _csv_record_lines(text.removeprefix("\ufeff"))  # as decoded
+                assert lines.tolist() == expected.tolist(), repr(text)
+    assert vouched > 2000
+
+
+def test_byte_positions_are_found_across_slices() -> None:
+    buffer = np.frombuffer(b'a"b""c,"' * 5, dtype=np.uint8)
+    expected = np.flatnonzero(buffer == ord('"'))
+    for step in (1, 2, 3, 7, 1000):
+        np.testing.assert_array_equal(_positions(buffer, ord('"'), step), expected)
+    assert len(_positions(buffer[:0], ord('"'))) == 0
+
+
+def test_rows_given_as_dicts_are_validated_like_a_file() -> None:
+    loaded = validate_rows(
+        [{**partner_row(id="a"), "sectors": ["x", " y", "x"], "extra": "kept"}], "partner", "api"
+    )
+    (record,) = loaded.records
+    assert (record.sectors, record.extra, loaded.rows) == (("x", "y"), {"extra": "kept"}, {"a": 2})
 
 
 def test_a_stray_carriage_return_is_a_file_problem_not_a_crash() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -9,12 +11,16 @@ from pathlib import Path
 import pytest
 from corpus import PARTNERS, SMES, write_partners, write_smes
 from databases import BACKENDS, scratch_database
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from recommender import NotFoundError, Partner
 from recommender.profiles import load_profile_file
 from recommender.schema import SME
 from recommender.storage import ImportCounts, Store, content_hash
+from recommender.storage import profiles as store_module
+from recommender.storage.models import SMERow
+from recommender.storage.profiles import content_hashes
 
 
 @pytest.fixture(params=BACKENDS)
@@ -161,6 +167,57 @@ def test_content_hash_covers_every_field() -> None:
     ]
     assert content_hash(replace(base)) == content_hash(base)
     assert len({content_hash(v) for v in [base, *variants]}) == len(variants) + 1
+
+
+def test_content_hash_is_the_digest_stores_already_hold(
+    smes: list[SME], partners: list[Partner]
+) -> None:
+    # The digest every existing database was filled with: changing it would report every
+    # row of the next import as updated.
+    def stored_digest(record: SME | Partner) -> str:
+        payload = json.dumps(asdict(record), sort_keys=True, ensure_ascii=False, default=list)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    odd = [
+        replace(smes[0], description='Quotes " \\ \n\t\x01 ü 停车 \u2028', sectors=("a", "é")),
+        replace(partners[0], extra={"z": "1", "a": "é", "n": 3, "l": [1, "x"], "d": {"b": None}}),
+        replace(partners[1], sectors=(), extra={"nested": SME("s", "n", "FR", "c", "d", ())}),
+    ]
+    records = [*smes, *partners, *odd]
+    assert content_hashes(records) == [stored_digest(r) for r in records]
+    assert [content_hash(r) for r in records] == [stored_digest(r) for r in records]
+
+
+def test_batches_of_bulk_statements_add_update_and_skip(
+    store: Store, partners: list[Partner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "_BATCH", 2)
+    store.import_records({"partner": partners[:3]})
+    edited = [replace(p, name=p.name + " (renamed)") for p in partners[:3]]
+
+    counts = store.import_records({"partner": [*edited, *partners[3:]]})
+
+    assert counts["partner"] == ImportCounts(added=len(PARTNERS) - 3, updated=3)
+    assert [asdict(r) for r in store.all("partner")] == [
+        asdict(r) for r in sorted([*edited, *partners[3:]], key=lambda r: r.id)
+    ]
+
+
+def test_unchanged_rows_are_not_written(store: Store, smes: list[SME]) -> None:
+    store.import_records({"sme": smes})
+
+    def stamps() -> dict[str, object]:
+        with store.engine.connect() as connection:
+            return dict(connection.execute(select(SMERow.id, SMERow.updated_at)).all())
+
+    before = stamps()
+    store.import_records({"sme": [replace(smes[0], name="Renamed"), *smes[1:]]})
+    after = stamps()
+
+    assert after[smes[0].id] != before[smes[0].id]
+    assert {k: v for k, v in after.items() if k != smes[0].id} == {
+        k: v for k, v in before.items() if k != smes[0].id
+    }
 
 
 def test_store_is_persistent_across_connections(tmp_path: Path, smes: list[SME]) -> None:

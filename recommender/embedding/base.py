@@ -11,11 +11,15 @@ Progress = Callable[[int, int], None]
 """Called as progress(done, total) while a long batch is embedded."""
 
 
-def l2_normalise(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length (zero rows stay zero), as contiguous float32."""
+def l2_normalise(vectors: np.ndarray, in_place: bool = False) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as contiguous float32; in place
+    when asked and the array already is contiguous float32 (no second copy of a big batch)."""
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
+    if in_place and vectors.flags.c_contiguous and vectors.flags.writeable:
+        vectors /= norms
+        return vectors
     return np.ascontiguousarray(vectors / norms, dtype=np.float32)
 
 
@@ -46,7 +50,7 @@ class Embedder(ABC):
             out[chunk] = self._encode_batch([texts[i] for i in chunk])
             if progress:
                 progress(min(start + batch_size, len(texts)), len(texts))
-        return l2_normalise(out)
+        return l2_normalise(out, in_place=True)
 
     def encode_one(self, text: str) -> np.ndarray:
         """Embed a single text; a (dimension,) vector."""

@@ -1,7 +1,8 @@
 """A disk cache of vectors keyed by model name and text hash.
 
 Re-importing unchanged profiles must not call the model, and rebuilding an index must not
-re-embed: vectors are content-addressed in one SQLite file beside the profile store.
+re-embed: vectors are content-addressed in one SQLite file beside the profile store. Lookups
+go a chunk of keys per statement, so a million texts cost about a thousand queries.
 """
 
 from __future__ import annotations
@@ -9,12 +10,18 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .base import Embedder, Progress
+
+#: Keys per statement: with the model, within SQLite's oldest bound-parameter limit (999).
+CHUNK = 900
 
 
 def text_hash(text: str) -> str:
@@ -38,30 +45,70 @@ class EmbeddingCache:
         )
         self._db.commit()
 
+    def _select(
+        self, columns: str, model: str, keys: Sequence[str]
+    ) -> Iterator[tuple[dict[str, int], list[Any]]]:
+        """One SELECT a chunk of keys; yields each chunk's {key: position in keys} and rows.
+
+        Keys go in sorted order, so that each statement reads one stretch of the index and
+        the file's pages are read about once (in file order a million keys took 3x as long).
+        The lock is held a statement at a time: a large lookup does not stall the service.
+        """
+        order = _key_order(keys).tolist()
+        for start in range(0, len(order), CHUNK):
+            position = {keys[i]: i for i in order[start : start + CHUNK]}
+            marks = ",".join("?" * len(position))
+            sql = f"SELECT {columns} FROM vectors WHERE model = ? AND hash IN ({marks})"
+            with self._lock:
+                rows = self._db.execute(sql, [model, *position]).fetchall()
+            yield position, rows
+
     def get(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors among these hashes."""
         found: dict[str, np.ndarray] = {}
-        unique = list(dict.fromkeys(hashes))
-        with self._lock:
-            found.update(self._get(model, unique))
-        return found
-
-    def _get(self, model: str, unique: list[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(unique), 900):  # SQLite's bound-parameter limit
-            chunk = unique[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({marks})",
-                [model, *chunk],
-            )
+        for _, rows in self._select("hash, vector", model, list(dict.fromkeys(hashes))):
             for key, blob in rows:
                 found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
+    def contains(self, model: str, hashes: Sequence[str]) -> np.ndarray:
+        """Which of these distinct hashes are cached (no vector is read)."""
+        found = np.zeros(len(hashes), dtype=bool)
+        for position, rows in self._select("hash", model, hashes):
+            found[[position[key] for (key,) in rows]] = True
+        return found
+
+    def lookup(
+        self, model: str, hashes: Sequence[str], dimension: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Which of these distinct hashes are cached, and their vectors as rows of one matrix
+        (zero rows where not cached, or where a stored vector has another dimension)."""
+        found = np.zeros(len(hashes), dtype=bool)
+        vectors = np.zeros((len(hashes), dimension), dtype=np.float32)
+        size = dimension * np.dtype(np.float32).itemsize
+        for position, rows in self._select("hash, vector", model, hashes):
+            hits = [(position[key], blob) for key, blob in rows if len(blob) == size]
+            if hits:
+                where = np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits))
+                # One buffer a chunk: a million small arrays would cost more than the query.
+                blobs = b"".join(blob for _, blob in hits)
+                vectors[where] = np.frombuffer(blobs, dtype=np.float32).reshape(-1, dimension)
+                found[where] = True
+        return found, vectors
+
     def put(self, model: str, items: dict[str, np.ndarray]) -> None:
         """Store vectors (float32)."""
-        rows = [(model, key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()]
+        self.put_rows(model, list(items), list(items.values()))
+
+    def put_rows(
+        self, model: str, hashes: Sequence[str], vectors: np.ndarray | Sequence[np.ndarray]
+    ) -> None:
+        """Store vectors[i] under hashes[i] (float32), in one transaction."""
+        # In key order the index grows at one end: in arrival order, a million rows took 2x.
+        rows = (
+            (model, hashes[i], np.asarray(vectors[i], dtype=np.float32).tobytes())
+            for i in _key_order(hashes).tolist()
+        )
         with self._lock:
             self._db.executemany(
                 "INSERT OR REPLACE INTO vectors (model, hash, vector) VALUES (?, ?, ?)", rows
@@ -77,6 +124,37 @@ class EmbeddingCache:
     def close(self) -> None:
         with self._lock:  # never while another thread is inside a query
             self._db.close()
+
+
+def _key_order(keys: Sequence[str]) -> np.ndarray:
+    """Positions of the keys in sorted order (bytewise, as SQLite compares them)."""
+    try:
+        return np.argsort(np.array(keys, dtype=np.bytes_), kind="stable")
+    except UnicodeEncodeError:  # only text hashes are ASCII, other keys are sorted slowly
+        return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """The cache keys of a list of texts, each distinct key once."""
+
+    hashes: list[str]  # distinct, in the order they first appear
+    codes: np.ndarray  # each text's index into hashes
+    first: np.ndarray  # for each hash, the text it first appears with
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> _Keys:
+        # Every text hashed once; then only the short hashes are compared, not the texts.
+        codes, distinct = pd.factorize(np.array([text_hash(t) for t in texts], dtype=object))
+        if len(distinct) == len(texts):  # factorize numbers in order: codes are 0..n-1
+            first = np.arange(len(texts))
+        else:
+            first = np.unique(codes, return_index=True)[1]
+        return cls(list(distinct), codes, first)
+
+    @property
+    def repeats(self) -> bool:
+        return len(self.hashes) < len(self.codes)
 
 
 class CachedEmbedder:
@@ -99,23 +177,36 @@ class CachedEmbedder:
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Vectors for texts, from the cache where possible."""
-        hashes = [text_hash(t) for t in texts]
-        found = self.cache.get(self.name, hashes)
-        missing: dict[str, str] = {}
-        for key, text in zip(hashes, texts, strict=True):
-            if key not in found:
-                missing.setdefault(key, text)
-        if missing:
-            vectors = self.embedder.encode(
-                list(missing.values()), batch_size=self.batch_size, progress=progress
-            )
-            new = dict(zip(missing.keys(), vectors, strict=True))
-            self.cache.put(self.name, new)
-            found.update(new)
-            self.embedded_count += len(missing)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([found[k] for k in hashes]).astype(np.float32, copy=False)
+        keys = _Keys.of(texts)
+        found, vectors = self.cache.lookup(self.name, keys.hashes, self.dimension)
+        missing = np.flatnonzero(~found)
+        if len(missing):
+            vectors[missing] = self._embed(texts, keys, missing, progress)
+        return vectors[keys.codes] if keys.repeats else vectors
+
+    def embed_missing(self, texts: Sequence[str], progress: Progress | None = None) -> int:
+        """Embed and cache the texts the cache lacks, reading no cached vector; how many.
+        What an import needs: a million cached vectors take seconds to read back."""
+        if not texts:
+            return 0
+        keys = _Keys.of(texts)
+        missing = np.flatnonzero(~self.cache.contains(self.name, keys.hashes))
+        if len(missing):
+            self._embed(texts, keys, missing, progress)
+        return len(missing)
+
+    def _embed(
+        self, texts: Sequence[str], keys: _Keys, missing: np.ndarray, progress: Progress | None
+    ) -> np.ndarray:
+        """Embed the texts of the missing keys, in the order they first appear, and cache them."""
+        vectors = self.embedder.encode(
+            [texts[i] for i in keys.first[missing]], batch_size=self.batch_size, progress=progress
+        )
+        self.cache.put_rows(self.name, [keys.hashes[i] for i in missing], vectors)
+        self.embedded_count += len(missing)
+        return vectors
 
     def encode_one(self, text: str) -> np.ndarray:
         """One text's vector (queries are cached too: advisors repeat searches)."""
