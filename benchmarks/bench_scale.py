@@ -39,6 +39,7 @@ import peers as peer_module
 from recommender import Settings, Workspace
 from recommender.embedding import Embedder, create_embedder
 from recommender.index import VectorIndex
+from recommender.profiles import validate_rows
 from recommender.schema import profile_text
 from recommender.synth import generate, write
 
@@ -370,7 +371,8 @@ def main() -> None:
     )
     real = create_embedder(args.backend)
     _, base_frame = generate(0, args.base, seed=args.seed + 1)
-    texts = [profile_text(_partner(row)) for row in base_frame.itertuples(index=False)]
+    base_profiles = validate_rows(base_frame.to_dict("records"), "partner", "synth").records
+    texts = [profile_text(p) for p in base_profiles]
     start = time.perf_counter()
     base = real.encode(texts)
     rate = len(texts) / (time.perf_counter() - start)
@@ -389,21 +391,6 @@ def main() -> None:
         results["sizes"].append(result)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str), "utf-8")
-
-
-def _partner(row: Any) -> Any:
-    from recommender.schema import Partner
-
-    return Partner(
-        id=row.id,
-        name=row.name,
-        country=row.country,
-        city=row.city,
-        org_type=row.org_type,
-        description=row.description,
-        sectors=tuple(s for s in row.sectors.split(";") if s),
-        language=row.language,
-    )
 
 
 if __name__ == "__main__":

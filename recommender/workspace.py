@@ -233,7 +233,7 @@ class Workspace:
         warnings: list[str] = []
         for batch in loaded:
             # Embedding before writing: a crash here leaves the store as it was.
-            embedder.encode([profile_text(r) for r in batch.records], progress=progress)
+            embedder.embed_missing([profile_text(r) for r in batch.records], progress=progress)
             warnings.extend(self._coverage_warnings(batch))
         with self._lock:
             counts = self.store.import_records(
