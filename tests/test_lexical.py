@@ -118,11 +118,12 @@ def test_bm25_must_be_fitted_first() -> None:
         BM25().transform(["x"])
 
 
-@pytest.mark.parametrize("product_max_rows", [0, 10**9])  # term by term; one sparse product
+@pytest.mark.parametrize("kernel", [True, False])  # scipy's C kernel; the public fallback
 def test_term_index_top_is_the_exact_filtered_top_k_with_ties_in_row_order(
-    product_max_rows: int, monkeypatch: pytest.MonkeyPatch
+    kernel: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("recommender.lexical.SPARSE_PRODUCT_MAX_ROWS", product_max_rows)
+    if not kernel:
+        monkeypatch.setattr("recommender.lexical._add_column", None)
     rng = np.random.default_rng(0)
     for _ in range(150):
         n, vocabulary = int(rng.integers(1, 2_000)), int(rng.integers(1, 300))
