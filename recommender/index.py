@@ -8,15 +8,18 @@ Up to `exact_max_rows` rows the index is an exact flat scan. Above it, an invert
 ``IVF{n},SQ8,RFlat``): a query reads a few percent of the codes instead of every vector.
 A filter's bitmap is tested inside the scan; the number of lists probed grows as the filter
 narrows, and a filter small enough to scan outright is searched exactly over its rows.
+
+Rows may carry a partition label (a partner's country). The approximate index then clusters
+each partition on its own, so every list holds one partition, and a query restricted to some
+partitions (an SME's target markets) probes only their lists, with no per-row test at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from .atomic import atomic_write
 from .errors import ConfigurationError
 from .ranking import top_k
 
@@ -51,6 +55,17 @@ class Manifest:
     index_type: str
     index_sha256: str
     built_at: float
+    list_partitions: list[str] | None = None  # partition label of each inverted list
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The inverted lists of some partitions and the rows they hold."""
+
+    lists: int  # how many
+    list_bitmap: np.ndarray  # one bit per list, for the quantiser's selector
+    rows: np.ndarray  # bool per row
+    size: int  # rows in those lists
 
 
 def index_type_for(rows: int, exact_max_rows: int) -> str:
@@ -74,34 +89,81 @@ class VectorIndex:
         model: str,
         data_version: str,
         exact_max_rows: int = 20_000,
+        partition: Sequence[str] | None = None,
     ):
         if len(ids) != len(vectors):
             raise ValueError("ids and vectors differ in length")
+        if partition is not None and len(partition) != len(ids):
+            raise ValueError("ids and partition labels differ in length")
         self.ids = ids
         self.model = model
         self.data_version = data_version
         self.dimension = int(vectors.shape[1]) if vectors.ndim == 2 else 0
         self.index_type = index_type_for(len(ids), exact_max_rows)
+        self.list_partitions: np.ndarray | None = None
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if self.index_type == EXACT:
             self._index: faiss.Index = faiss.IndexFlatIP(self.dimension)
-        else:
+            if len(vectors):
+                self._index.add(vectors)
+        elif partition is None:
             self._index = faiss.index_factory(
                 self.dimension, self.index_type, faiss.METRIC_INNER_PRODUCT
             )
-            self._index.train(_training_sample(vectors, self.index_type))
-        if len(vectors):
+            self._index.train(_training_sample(vectors, _nlist(self.index_type)))
             self._index.add(vectors)
+        else:
+            self._build_partitioned(vectors, np.asarray(partition, dtype=object))
         self._bind()
+
+    def _build_partitioned(self, vectors: np.ndarray, labels: np.ndarray) -> None:
+        """An IVF index whose lists each hold one partition's rows, in row order."""
+        values, row_codes = np.unique(labels, return_inverse=True)
+        sizes = np.bincount(row_codes, minlength=len(values))
+        # sqrt(n) lists in all, shared by size; every partition gets at least one.
+        share = np.sqrt(len(vectors)) * sizes / len(vectors)
+        lists = np.maximum(1, np.minimum(np.rint(share), sizes // 39)).astype(int)
+        centroids, assign = [], np.empty(len(vectors), dtype=np.int64)
+        offset = 0
+        for code, count in enumerate(lists):
+            rows = np.flatnonzero(row_codes == code)
+            found = _centroids(vectors[rows], int(count))
+            finder = faiss.IndexFlatIP(self.dimension)
+            finder.add(found)
+            assign[rows] = finder.search(vectors[rows], 1)[1][:, 0] + offset
+            centroids.append(found)
+            offset += int(count)
+        self.index_type = f"IVF{offset},SQ8,RFlat"
+        self._index = faiss.index_factory(
+            self.dimension, self.index_type, faiss.METRIC_INNER_PRODUCT
+        )
+        outer: Any = faiss.downcast_index(self._index)
+        ivf: Any = faiss.downcast_index(outer.base_index)
+        ivf.quantizer.add(np.concatenate(centroids))  # a full quantiser is not retrained
+        self._index.train(_training_sample(vectors, offset))  # trains the 8-bit codes only
+        for start in range(0, len(vectors), 65_536):  # bounded scratch for the codes
+            chunk = vectors[start : start + 65_536]
+            ivf.add_core(len(chunk), faiss.swig_ptr(chunk), None, faiss.swig_ptr(assign[start:]))
+        outer.refine_index.add(vectors)
+        outer.ntotal = len(vectors)
+        self.list_partitions = np.repeat(values, lists)
 
     @classmethod
     def _wrap(
-        cls, index: faiss.Index, ids: list[str], model: str, data_version: str, index_type: str
+        cls,
+        index: faiss.Index,
+        ids: list[str],
+        manifest: Manifest,
     ) -> VectorIndex:
         self = cls.__new__(cls)
-        self.ids, self.model, self.data_version = ids, model, data_version
+        self.ids, self.model, self.data_version = ids, manifest.model, manifest.data_version
         self.dimension = index.d
-        self.index_type = index_type
+        self.index_type = manifest.index_type
+        self.list_partitions = (
+            None
+            if manifest.list_partitions is None
+            else np.asarray(manifest.list_partitions, dtype=object)
+        )
         self._index = index
         self._bind()
         return self
@@ -115,6 +177,12 @@ class VectorIndex:
         self._ivf: Any = (
             None if self.index_type == EXACT else faiss.downcast_index(outer.base_index)
         )
+        self._scopes: dict[frozenset[str], _Scope] = {}
+        ivf: Any = self._ivf
+        if self.list_partitions is not None:
+            self._list_sizes = np.array(
+                [ivf.invlists.list_size(i) for i in range(ivf.nlist)], dtype=np.int64
+            )
 
     @property
     def exact(self) -> bool:
@@ -133,58 +201,124 @@ class VectorIndex:
         )
 
     def search(
-        self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+        self,
+        queries: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        partitions: Sequence[str] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (scores, rows) for each query; `allowed` is a boolean mask over rows.
 
+        `partitions` names the partition labels the result may come from; when `allowed` is
+        given, every row it admits must carry one of them (the caller's filter implies it).
         Rows are -1 (score -inf) where fewer than k rows pass the filter.
         """
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         k = max(1, min(k, len(self)))
-        passing = len(self)
+        scope = None
+        if partitions is not None and self.list_partitions is not None:
+            scope = self._scope(partitions)
+            if allowed is None:
+                allowed = scope.rows
         bitmap = None
+        passing = len(self) if scope is None else scope.size
         if allowed is not None:
             if len(allowed) != len(self):
                 raise ValueError(f"filter mask has {len(allowed)} rows, the index {len(self)}")
             selected = np.flatnonzero(allowed)
-            passing = len(selected)
-            if not passing:
+            if not len(selected):
                 n = len(queries)
                 return np.full((n, k), -np.inf, np.float32), np.full((n, k), -1, np.int64)
-            if not self.exact and self._scan_is_cheaper(passing):
+            if not self.exact and self._scan_is_cheaper(len(selected), scope):
                 return self._scan_rows(queries, k, selected)
-            # A bitmap selector costs one bit per row and O(1) per test.
-            bitmap = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
-        params = self._params(bitmap, passing)
+            if len(selected) < passing:
+                # A bitmap selector costs one bit per row and O(1) per test.
+                bitmap = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
+            passing = len(selected)
+        params, keep = self._params(bitmap, passing, scope)
         scores, rows = self._index.search(queries, k, params=params)
-        del bitmap  # the selector points into it; keep it alive until here
+        del keep  # the selectors point into these arrays; keep them alive until here
         scores = np.where(rows < 0, -np.inf, scores).astype(np.float32)
         return scores, rows
 
-    def _probes(self, passing: int) -> int:
-        # A filter passing a fraction f of the rows leaves about f of each list: probe 1/f as
-        # many lists so as many passing candidates are compared as without a filter.
-        nlist = int(self._ivf.nlist)
-        nprobe = max(8, self.probe_share * nlist)
-        return min(nlist, int(np.ceil(nprobe * len(self) / max(passing, 1))))
+    def _scope(self, partitions: Sequence[str]) -> _Scope:
+        """The lists and rows of some partitions (remembered: queries repeat a few sets)."""
+        key = frozenset(partitions)
+        scope = self._scopes.get(key)
+        if scope is None:
+            assert self.list_partitions is not None
+            lists = np.flatnonzero(np.isin(self.list_partitions, list(key)))
+            rows = np.zeros(len(self), dtype=bool)
+            invlists = self._ivf.invlists
+            for number in lists:
+                size = invlists.list_size(int(number))
+                if size:
+                    ids = faiss.rev_swig_ptr(invlists.get_ids(int(number)), size)
+                    rows[ids] = True
+            rows.setflags(write=False)
+            in_lists = np.zeros(int(self._ivf.nlist), dtype=bool)
+            in_lists[lists] = True
+            scope = _Scope(
+                lists=len(lists),
+                list_bitmap=np.packbits(in_lists, bitorder="little"),
+                rows=rows,
+                size=int(self._list_sizes[lists].sum()),
+            )
+            if len(self._scopes) >= 64:
+                self._scopes.clear()
+            self._scopes[key] = scope
+        return scope
 
-    def _scan_is_cheaper(self, passing: int) -> bool:
+    def _probes(self, passing: int, scope: _Scope | None) -> int:
+        """Lists to probe: as many as an unconfined query, all among the partitions' lists.
+
+        A query confined to some partitions thus reads as many codes as one that is not, over
+        a larger share of its own partitions. A row filter passing a fraction f of those rows
+        leaves about f of each list: probing 1/f as many lists compares as many passing
+        candidates as without the filter.
+        """
+        nlist = int(self._ivf.nlist)
+        lists = nlist if scope is None else scope.lists
+        rows = len(self) if scope is None else scope.size
+        nprobe = max(8, self.probe_share * nlist)
+        return max(1, min(lists, int(np.ceil(nprobe * rows / max(passing, 1)))))
+
+    def _scan_is_cheaper(self, passing: int, scope: _Scope | None) -> bool:
         """Whether reading the passing rows' float vectors beats probing the 8-bit lists."""
         if passing > self.subset_scan_rows:
             return False
-        probed_codes = self._probes(passing) * len(self) / int(self._ivf.nlist) * self.dimension
+        nlist = int(self._ivf.nlist) if scope is None else scope.lists
+        rows = len(self) if scope is None else scope.size
+        probed_codes = self._probes(passing, scope) * rows / max(nlist, 1) * self.dimension
         return passing * self.dimension * 4 <= probed_codes
 
-    def _params(self, bitmap: np.ndarray | None, passing: int) -> Any:
-        selector = (
-            None if bitmap is None else faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
-        )
+    def _params(
+        self, bitmap: np.ndarray | None, passing: int, scope: _Scope | None
+    ) -> tuple[Any, list[Any]]:
+        """FAISS search parameters, and the objects they point into."""
+        keep: list[Any] = [bitmap]
+        selector = None
+        if bitmap is not None:
+            selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
+            keep.append(selector)
         if self.exact:
-            return None if selector is None else faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
-        base = faiss.SearchParametersIVF(nprobe=self._probes(passing))  # type: ignore[call-arg]
+            if selector is None:
+                return None, keep
+            return faiss.SearchParameters(sel=selector), keep  # type: ignore[call-arg]
+        base = faiss.SearchParametersIVF(nprobe=self._probes(passing, scope))  # type: ignore[call-arg]
         if selector is not None:
             base.sel = selector
-        return faiss.IndexRefineSearchParameters(k_factor=2, base_index_params=base)  # type: ignore[call-arg]
+        if scope is not None:
+            # The coarse quantiser ranks only the partitions' own lists.
+            lists = faiss.IDSelectorBitmap(
+                len(scope.list_bitmap), faiss.swig_ptr(scope.list_bitmap)
+            )
+            quantizer = faiss.SearchParameters(sel=lists)  # type: ignore[call-arg]
+            base.quantizer_params = quantizer
+            keep += [scope, lists, quantizer]
+        keep.append(base)
+        params = faiss.IndexRefineSearchParameters(k_factor=2, base_index_params=base)  # type: ignore[call-arg]
+        return params, keep
 
     def _scan_rows(
         self, queries: np.ndarray, k: int, rows: np.ndarray
@@ -214,12 +348,15 @@ class VectorIndex:
             index_type=self.index_type,
             index_sha256=hashlib.sha256(data).hexdigest(),
             built_at=time.time(),
+            list_partitions=None
+            if self.list_partitions is None
+            else [str(v) for v in self.list_partitions],
         )
         # The manifest goes last and names the index's digest: a crash between the writes
         # leaves a manifest that does not match, and the next load rebuilds.
-        _atomic_write(folder / INDEX_FILE, data)
-        _atomic_write(folder / IDS_FILE, json.dumps(self.ids).encode("utf-8"))
-        _atomic_write(folder / MANIFEST, json.dumps(asdict(manifest), indent=2).encode("utf-8"))
+        atomic_write(folder / INDEX_FILE, data)
+        atomic_write(folder / IDS_FILE, json.dumps(self.ids).encode("utf-8"))
+        atomic_write(folder / MANIFEST, json.dumps(asdict(manifest), indent=2).encode("utf-8"))
         return manifest
 
     @classmethod
@@ -229,8 +366,12 @@ class VectorIndex:
         model: str | None = None,
         data_version: str | None = None,
         exact_max_rows: int | None = None,
+        partitioned: bool | None = None,
     ) -> VectorIndex:
-        """Load a saved index; ConfigurationError if missing, damaged or built from other data."""
+        """Load a saved index; ConfigurationError if missing, damaged or built from other data.
+
+        `partitioned` says whether an approximate index is expected to have partitioned lists.
+        """
         try:
             manifest = Manifest(**json.loads((folder / MANIFEST).read_text("utf-8")))
             data = (folder / INDEX_FILE).read_bytes()
@@ -243,18 +384,27 @@ class VectorIndex:
             raise ConfigurationError(f"index in {folder} was built with {manifest.model}")
         if data_version is not None and manifest.data_version != data_version:
             raise ConfigurationError(f"index in {folder} is for data {manifest.data_version}")
-        if (
-            exact_max_rows is not None
-            and index_type_for(manifest.count, exact_max_rows) != manifest.index_type
-        ):
+        exact = manifest.index_type == EXACT
+        if exact_max_rows is not None and exact != (manifest.count <= exact_max_rows):
             raise ConfigurationError(f"index in {folder} is a {manifest.index_type}")
+        if (
+            partitioned is not None
+            and not exact
+            and partitioned != (manifest.list_partitions is not None)
+        ):
+            raise ConfigurationError(f"index in {folder} is partitioned differently")
         try:
             index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         except RuntimeError as exc:  # written by another FAISS version, or damaged
             raise ConfigurationError(f"cannot read the index in {folder}: {exc}") from exc
         if index.ntotal != manifest.count or len(ids) != manifest.count:
             raise ConfigurationError(f"index in {folder} has the wrong number of rows")
-        return cls._wrap(index, ids, manifest.model, manifest.data_version, manifest.index_type)
+        loaded = cls._wrap(index, ids, manifest)
+        if manifest.list_partitions is not None and (
+            loaded._ivf is None or len(manifest.list_partitions) != loaded._ivf.nlist
+        ):
+            raise ConfigurationError(f"index in {folder} has the wrong list labels")
+        return loaded
 
 
 def read_manifest(folder: Path) -> Manifest | None:
@@ -265,9 +415,12 @@ def read_manifest(folder: Path) -> Manifest | None:
         return None
 
 
-def _training_sample(vectors: np.ndarray, factory: str) -> np.ndarray:
-    """Rows to train the coarse quantiser on: 50 per list is plenty for k-means."""
-    nlist = int(factory.split(",")[0].removeprefix("IVF"))
+def _nlist(factory: str) -> int:
+    return int(factory.split(",")[0].removeprefix("IVF"))
+
+
+def _training_sample(vectors: np.ndarray, nlist: int) -> np.ndarray:
+    """Rows to train a quantiser on: 50 per list is plenty for k-means."""
     size = min(len(vectors), 50 * nlist)
     if size == len(vectors):
         return vectors
@@ -275,14 +428,12 @@ def _training_sample(vectors: np.ndarray, factory: str) -> np.ndarray:
     return vectors[rows]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _centroids(vectors: np.ndarray, count: int) -> np.ndarray:
+    """`count` spherical k-means centroids of some rows (FAISS's own IVF training recipe)."""
+    sample = _training_sample(vectors, count)
+    if count == 1:
+        mean = sample.mean(axis=0, keepdims=True)
+        return np.ascontiguousarray(mean / max(float(np.linalg.norm(mean)), 1e-12), np.float32)
+    kmeans = faiss.Kmeans(vectors.shape[1], count, niter=10, spherical=True, seed=1234)
+    kmeans.train(sample)
+    return np.ascontiguousarray(kmeans.centroids, dtype=np.float32)

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
 from .config import Settings, get_settings
@@ -25,7 +24,8 @@ from .errors import ConfigurationError, NotFoundError
 from .explain import Explanation, closest_sentence, shared_terms, split_sentences
 from .index import VectorIndex
 from .language import detect_language
-from .lexical import BM25, TermIndex, analyze
+from .lexical import TermIndex, analyze
+from .lexical_store import LexicalModel, load_or_fit
 from .profiles import LoadedProfiles, load_profile_file, normalise_org_type, validate_rows
 from .ranking import Signals, make_ranker, mmr, top_k
 from .schema import MARKETS, SME, Partner, Side, profile_text
@@ -35,6 +35,7 @@ from .storage.tokens import TokenStore
 
 POOL_MIN = 100  # candidates scored per query: fusion needs more than the `top` it returns
 BATCH_CELLS = 32_000_000  # SME x partner scores per block of batch ranking (128 MB of float32)
+LEXICAL_DIR = "lexical"  # under the index folder, beside the per-model vector indexes
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class _Query:
     preferred: np.ndarray  # bool per target row
     allowed: np.ndarray  # bool per target row
     reasons: list[str] = field(default_factory=list)
+    markets: tuple[str, ...] | None = None  # partner countries `allowed` is confined to
 
 
 class _Codes:
@@ -151,29 +153,29 @@ class _SideData:
 class _State:
     """Everything derived from the store, built once per data version."""
 
-    def __init__(self, smes: _SideData, partners: _SideData):
+    def __init__(self, smes: _SideData, partners: _SideData, lexical: LexicalModel):
         self.smes = smes
         self.partners = partners
-        n_smes = len(smes.records)
-        texts = [profile_text(r) for r in smes.records + partners.records]
-        self.bm25 = BM25() if texts else None
-        if self.bm25 is not None:
-            weights = self.bm25.fit_transform(texts)
-            smes.terms, partners.terms = weights[:n_smes], weights[n_smes:]
-            for data in (smes, partners):
-                data.lexical = TermIndex(data.terms)
-            self.vocabulary = self.bm25.terms()
-        sector_texts = [" ".join(r.sectors) for r in smes.records + partners.records]
-        self.sector_vectorizer = CountVectorizer(analyzer=analyze, binary=True, dtype=np.float32)
-        try:
-            tags = normalize(self.sector_vectorizer.fit_transform(sector_texts).tocsr())
-            smes.sectors, partners.sectors = tags[:n_smes], tags[n_smes:]
-            self.sector_vocabulary = self.sector_vectorizer.get_feature_names_out()
-        except ValueError:  # no sector tags anywhere
-            self.sector_vocabulary = np.zeros(0, dtype=object)
+        self.bm25 = lexical.bm25
+        self.vocabulary = lexical.vocabulary
+        self.sector_vectorizer = lexical.sector_vectorizer
+        self.sector_vocabulary = lexical.sector_vocabulary
+        smes.terms, partners.terms = lexical.sme_terms, lexical.partner_terms
+        smes.sectors, partners.sectors = lexical.sme_sectors, lexical.partner_sectors
+        for data in (smes, partners):
+            data.lexical = TermIndex(data.terms)
+
+    @classmethod
+    def load_or_build(cls, smes: _SideData, partners: _SideData, folder: Path) -> _State:
+        """The state with the lexical model saved in `folder` for this data, else a new one."""
+        versions: dict[Side, str] = {
+            "sme": smes.index.data_version,
+            "partner": partners.index.data_version,
+        }
+        return cls(smes, partners, load_or_fit(folder, smes.records, partners.records, versions))
 
     def sector_terms(self, texts: list[str]) -> sp.csr_matrix:
-        if not len(self.sector_vocabulary if hasattr(self, "sector_vocabulary") else [1]):
+        if not len(self.sector_vocabulary):
             return sp.csr_matrix((len(texts), 0), dtype=np.float32)
         return normalize(self.sector_vectorizer.transform(texts).tocsr())
 
@@ -282,13 +284,16 @@ class Workspace:
     # --- derived state ------------------------------------------------------------------
 
     def _side(self, side: Side, progress: Progress | None) -> _SideData:
-        records = self.store.all(side)
-        version = self.store.data_version(side)
+        records, version = self.store.snapshot(side)
         folder = self.settings.index_dir / _slug(self.embedder.name) / side
         exact_max_rows = self.settings.exact_search_max_rows
         try:
             index = VectorIndex.load(
-                folder, self.embedder.name, version, exact_max_rows=exact_max_rows
+                folder,
+                self.embedder.name,
+                version,
+                exact_max_rows=exact_max_rows,
+                partitioned=side == "partner",
             )
             if index.ids != [r.id for r in records]:
                 raise ConfigurationError("id map differs from the store")
@@ -297,7 +302,11 @@ class Workspace:
             if not len(records):
                 vectors = np.zeros((0, self.embedder.dimension), dtype=np.float32)
             ids = [r.id for r in records]
-            index = VectorIndex(ids, vectors, self.embedder.name, version, exact_max_rows)
+            # Partners are partitioned by country: a lead query probes its markets' lists only.
+            partition = [r.country for r in records] if side == "partner" else None
+            index = VectorIndex(
+                ids, vectors, self.embedder.name, version, exact_max_rows, partition=partition
+            )
             index.save(folder)
         self._versions[side] = version
         return _SideData(side, records, index)
@@ -306,7 +315,12 @@ class Workspace:
         """Indexes and lexical model for the current data, rebuilt when the data changed."""
         with self._lock:
             if self._state is None:
-                state = _State(self._side("sme", progress), self._side("partner", progress))
+                # The lexical model does not depend on the embedding model: one for all.
+                state = _State.load_or_build(
+                    self._side("sme", progress),
+                    self._side("partner", progress),
+                    self.settings.index_dir / LEXICAL_DIR,
+                )
                 for data in (state.smes, state.partners):
                     data.covered = np.array([self._covers(r.language) for r in data.records], bool)
                 self._state = state
@@ -413,7 +427,7 @@ class Workspace:
         allowed = partners.market_mask(wanted)
         if org_types or cities:
             allowed = allowed & self._filters(partners, org_types, cities)
-        query = self._sme_query(state, sme, allowed)
+        query = self._sme_query(state, sme, allowed, wanted)
         return self._rank(state, partners, query, top, ranker, diversity, explain, sme)
 
     def _rank_scored(
@@ -431,7 +445,7 @@ class Workspace:
         if not allowed.any():
             return []
         dense += penalty  # the caller's block is scratch space
-        query = self._sme_query(state, sme, allowed)
+        query = self._sme_query(state, sme, allowed, sme.markets)
         partners = state.partners
         pool = self._pool(partners, query, top, ranker, 0.0, dense_scores=dense)
         return self._score_pool(
@@ -446,7 +460,9 @@ class Workspace:
             sme,
         )
 
-    def _sme_query(self, state: _State, sme: SME, allowed: np.ndarray) -> _Query:
+    def _sme_query(
+        self, state: _State, sme: SME, allowed: np.ndarray, markets: tuple[str, ...]
+    ) -> _Query:
         row = state.smes.row[sme.id]
         return _Query(
             vector=state.smes.vectors[row],
@@ -455,6 +471,7 @@ class Workspace:
             language=sme.language,
             preferred=state.partners.org_type.mask(list(sme.seeking)),
             allowed=allowed,
+            markets=markets,
         )
 
     def fit(
@@ -501,8 +518,9 @@ class Workspace:
         state = self.state()
         partners = state.partners
         allowed = self._filters(partners, org_types, cities)
-        if markets:
-            allowed &= partners.market_mask([m.upper() for m in markets])
+        wanted = tuple(m.upper() for m in markets) or None
+        if wanted:
+            allowed &= partners.market_mask(wanted)
         if state.bm25 is None:
             return []
         query = _Query(
@@ -512,6 +530,7 @@ class Workspace:
             language=detect_language(text),
             preferred=np.zeros(len(partners.records), dtype=bool),
             allowed=allowed,
+            markets=wanted,
         )
         return self._rank(state, partners, query, top, ranker, 0.0, explain, None)
 
@@ -621,7 +640,9 @@ class Workspace:
         parts = []
         if name != "lexical" or diversity > 0:
             if dense_scores is None:
-                _, found = target.index.search(query.vector, size, query.allowed)
+                _, found = target.index.search(
+                    query.vector, size, query.allowed, partitions=query.markets
+                )
                 parts.append(found[0][found[0] >= 0])
             else:
                 best = top_k(dense_scores, size)

@@ -354,3 +354,113 @@ def test_approximate_index_round_trips_and_rebuilds_when_the_threshold_moves(
     np.testing.assert_array_equal(loaded.search(queries, 10)[1], index.search(queries, 10)[1])
     with pytest.raises(ConfigurationError, match="IVF"):
         VectorIndex.load(tmp_path, "m", "d", exact_max_rows=50_000)
+
+
+# --- lists partitioned by a label (partner country) ----------------------------------------
+
+COUNTRIES = np.array(["US", "CA", "CN", "SG"])
+
+
+@pytest.fixture(scope="module")
+def partitioned() -> tuple[np.ndarray, np.ndarray, VectorIndex]:
+    vectors = clustered_rows(20_000, 48, seed=8)
+    labels = np.random.default_rng(9).choice(COUNTRIES, len(vectors), p=[0.4, 0.3, 0.2, 0.1])
+    labels[:3] = "FR"  # a partition of three rows still gets its own list
+    index = VectorIndex(
+        [f"row-{i}" for i in range(len(vectors))],
+        vectors,
+        "m",
+        "d",
+        exact_max_rows=5_000,
+        partition=labels.tolist(),
+    )
+    return vectors, labels, index
+
+
+def list_rows(index: VectorIndex, number: int) -> np.ndarray:
+    import faiss
+
+    invlists = index._ivf.invlists
+    size = invlists.list_size(number)
+    return faiss.rev_swig_ptr(invlists.get_ids(number), size).copy() if size else np.zeros(0)
+
+
+def test_each_list_holds_one_partition(
+    partitioned: tuple[np.ndarray, np.ndarray, VectorIndex],
+) -> None:
+    vectors, labels, index = partitioned
+    assert index.list_partitions is not None
+    assert len(index.list_partitions) == index._ivf.nlist
+    seen = np.zeros(len(vectors), dtype=bool)
+    for number, label in enumerate(index.list_partitions):
+        rows = list_rows(index, number).astype(int)
+        assert (labels[rows] == label).all()
+        seen[rows] = True
+    assert seen.all()  # every row is in some list, once
+    np.testing.assert_array_equal(index.vectors(), vectors)
+    assert set(index.list_partitions) == {*COUNTRIES, "FR"}
+
+
+@pytest.mark.parametrize("markets", [("US",), ("CA", "SG"), ("CN", "US", "CA"), ("FR",)])
+def test_search_within_partitions_recalls_the_exact_filtered_top_10(
+    partitioned: tuple[np.ndarray, np.ndarray, VectorIndex],
+    markets: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    vectors, labels, index = partitioned
+    # 29 probes of the 141 lists' worth; hard, noisy clusters: the test can fail.
+    monkeypatch.setattr(index, "probe_share", 0.2)
+    allowed = np.isin(labels, markets)
+    queries = clustered_rows(100, 48, seed=10)
+    exact = np.argsort(-np.where(allowed, queries @ vectors.T, -np.inf), axis=1)[:, :10]
+
+    _, with_mask = index.search(queries, 10, allowed, partitions=markets)
+    _, without_mask = index.search(queries, 10, partitions=markets)
+
+    for rows in (with_mask, without_mask):
+        found = rows[rows >= 0]
+        assert np.isin(labels[found], markets).all()
+        if allowed.sum() >= 10:
+            assert (rows >= 0).all()
+            assert recall_at_10(rows, exact) >= 0.97
+        else:  # FR: three rows, returned in full, then -1
+            assert (np.sort(rows[:, :3], axis=1) == [0, 1, 2]).all()
+            assert (rows[:, 3:] == -1).all()
+
+
+@pytest.mark.parametrize("scan_rows", [0, 20_000])
+def test_partitions_and_a_narrow_filter_give_full_correct_lists(
+    partitioned: tuple[np.ndarray, np.ndarray, VectorIndex],
+    scan_rows: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    vectors, labels, index = partitioned
+    monkeypatch.setattr(index, "subset_scan_rows", scan_rows)
+    monkeypatch.setattr(index, "probe_share", 0.17)
+    markets = ("US", "CN")
+    allowed = np.isin(labels, markets) & (np.random.default_rng(11).random(len(vectors)) < 0.02)
+    queries = clustered_rows(50, 48, seed=12)
+    exact = np.argsort(-np.where(allowed, queries @ vectors.T, -np.inf), axis=1)[:, :10]
+
+    _, rows = index.search(queries, 10, allowed, partitions=markets)
+
+    assert (rows >= 0).all()
+    assert allowed[rows].all()
+    assert recall_at_10(rows, exact) >= 0.97
+
+
+def test_partitioned_index_round_trips_and_is_rebuilt_when_not_expected(
+    tmp_path: Path, partitioned: tuple[np.ndarray, np.ndarray, VectorIndex]
+) -> None:
+    _, _, index = partitioned
+    index.save(tmp_path)
+    loaded = VectorIndex.load(tmp_path, "m", "d", exact_max_rows=5_000, partitioned=True)
+    assert loaded.list_partitions is not None
+    assert loaded.list_partitions.tolist() == index.list_partitions.tolist()  # type: ignore[union-attr]
+    queries = clustered_rows(5, 48, seed=13)
+    np.testing.assert_array_equal(
+        loaded.search(queries, 10, partitions=("CA",))[1],
+        index.search(queries, 10, partitions=("CA",))[1],
+    )
+    with pytest.raises(ConfigurationError, match="partitioned"):
+        VectorIndex.load(tmp_path, "m", "d", exact_max_rows=5_000, partitioned=False)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from recommender import NotFoundError, Partner
 from recommender.profiles import load_profile_file
-from recommender.schema import SME
+from recommender.schema import SME, Side
 from recommender.storage import ImportCounts, Store, content_hash
 from recommender.storage import profiles as store_module
 from recommender.storage.models import SMERow
@@ -66,6 +66,40 @@ def test_all_is_ordered_by_id(store: Store, partners: list[Partner]) -> None:
     store.import_records({"partner": list(reversed(partners))})
     ids = [r.id for r in store.all("partner")]
     assert ids == sorted(r["id"] for r in PARTNERS)
+
+
+def test_all_gives_the_records_get_gives(
+    store: Store, smes: list[SME], partners: list[Partner]
+) -> None:
+    # all() reads JSON columns as text and decodes each distinct value once; get() goes
+    # through the ORM. Both must give equal records, each with a dict of its own.
+    extras = [{"website": "https://example.org", "tags": ["a", "ü"]}, {"n": {"deep": 1.5}}, {}]
+    shared = ("parking", "sensors")
+    store.import_records(
+        {
+            "sme": [replace(s, extra=extras[i % 3]) for i, s in enumerate(smes)],
+            "partner": [
+                replace(p, extra=extras[i % 3], sectors=shared) for i, p in enumerate(partners)
+            ],
+        }
+    )
+    sides: tuple[Side, ...] = ("sme", "partner")
+    for side in sides:
+        every = store.all(side)
+        assert [asdict(r) for r in every] == [asdict(store.get(side, r.id)) for r in every]
+        assert all(type(r.sectors) is tuple and type(r.extra) is dict for r in every)
+        assert len({id(r.extra) for r in every}) == len(every)  # no record shares its extra
+
+
+@pytest.mark.parametrize("side", ["sme", "partner"])
+def test_snapshot_is_all_with_its_data_version(
+    store: Store, smes: list[SME], partners: list[Partner], side: Side
+) -> None:
+    assert store.snapshot(side) == ([], store.data_version(side))
+    store.import_records({"sme": smes, "partner": partners})
+    records, version = store.snapshot(side)
+    assert records == store.all(side)
+    assert version == store.data_version(side)
 
 
 def test_get_unknown_id_raises_not_found(store: Store) -> None:

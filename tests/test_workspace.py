@@ -12,6 +12,7 @@ from corpus import (
     PARTNERS,
     SMES,
     CountingEmbedder,
+    make_settings,
     partner_row,
     sme_row,
     write_partners,
@@ -581,3 +582,26 @@ def test_single_signal_rankers_give_the_brute_force_top_of_their_signal(
         assert sorted(scores[[partners.row[i] for i in got]]) == pytest.approx(
             sorted(scores[[partners.row[i] for i in expected]]), abs=1e-5
         )
+
+
+def test_partner_index_partitioned_by_country_gives_the_exact_leads(
+    loaded: Workspace, corpus_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # Every side above one row gets the approximate index, its lists split by country; with
+    # so few lists a query probes all of its markets' lists, so leads must equal exact ones.
+    settings = make_settings(tmp_path / "approximate", exact_search_max_rows=1)
+    approximate = Workspace(settings, embedder=CountingEmbedder())
+    approximate.import_files(*corpus_files)
+    index = approximate.state().partners.index
+    assert not index.exact and index.list_partitions is not None
+    countries = {p["country"] for p in PARTNERS}
+    assert set(index.list_partitions) == countries
+    for sme in SMES:
+        for kwargs in ({}, {"org_types": ["research"]}, {"markets": ["CN", "SG"]}):
+            expected = loaded.recommend(sme["id"], top=8, explain=False, **kwargs)
+            got = approximate.recommend(sme["id"], top=8, explain=False, **kwargs)
+            assert ids(got) == ids(expected)
+    assert ids(approximate.search("parking", markets=["US"])) == ids(
+        loaded.search("parking", markets=["US"])
+    )
+    approximate.close()

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from json.encoder import encode_basestring as _escape  # what json.dumps uses for a str
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import JSON, Engine, Select, Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
@@ -25,6 +25,18 @@ from .models import PartnerRow, SMERow, utcnow
 
 _ROWS: dict[Side, Any] = {"sme": SMERow, "partner": PartnerRow}
 _LABEL: dict[Side, str] = {"sme": "SME", "partner": "partner"}
+#: The columns a record is made of (the table also holds content_hash and updated_at).
+_FIELDS: dict[Side, tuple[str, ...]] = {
+    "sme": tuple(f.name for f in fields(SME)),
+    "partner": tuple(f.name for f in fields(Partner)),
+}
+#: Columns stored as JSON: `extra` a dict, the others lists that records hold as tuples.
+_JSON_FIELDS = frozenset(
+    column.name
+    for model in _ROWS.values()
+    for column in model.__table__.columns
+    if isinstance(column.type, JSON)
+)
 #: Rows a bulk statement: big enough to amortise a round trip, small enough for memory.
 _BATCH = 5000
 
@@ -122,8 +134,9 @@ def _changes(
     return new, changed
 
 
-def _to_record(row: SMERow | PartnerRow) -> SME | Partner:
-    if isinstance(row, SMERow):
+def _to_record(side: Side, row: Any) -> SME | Partner:
+    """A record from a mapped row or a Core result row (both give columns as attributes)."""
+    if side == "sme":
         return SME(
             id=row.id,
             name=row.name,
@@ -147,6 +160,37 @@ def _to_record(row: SMERow | PartnerRow) -> SME | Partner:
         language=row.language,
         extra=dict(row.extra or {}),
     )
+
+
+def _records(side: Side, rows: Iterable[Sequence[Any]]) -> list[Any]:
+    """Records from rows of `_FIELDS[side]`, JSON columns as text: what `_to_record` gives."""
+    make = SME if side == "sme" else Partner
+    names = _FIELDS[side]
+    lists = [i for i, name in enumerate(names) if name in _JSON_FIELDS and name != "extra"]
+    extra = names.index("extra")
+    decoded: dict[str, tuple[Any, ...]] = {}
+
+    def as_tuple(text: str) -> tuple[Any, ...]:
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = tuple(json.loads(text))
+        return found
+
+    out = []
+    for row in rows:
+        values = list(row[: len(names)])
+        for i in lists:
+            values[i] = as_tuple(values[i])
+        # A dict per record, never a shared one: callers may change theirs.
+        text = values[extra]
+        values[extra] = {} if text is None or text == "{}" else dict(json.loads(text) or {})
+        out.append(make(*values))
+    return out
+
+
+def _version_line(record_id: str, row_hash: str) -> bytes:
+    """One row's share of a data version."""
+    return f"{record_id}\0{row_hash}\n".encode()
 
 
 class Store:
@@ -200,15 +244,43 @@ class Store:
         with Session(self.engine) as session:
             rows = session.execute(select(model.id, model.content_hash).order_by(model.id))
             for record_id, row_hash in rows:
-                digest.update(f"{record_id}\0{row_hash}\n".encode())
+                digest.update(_version_line(record_id, row_hash))
         return digest.hexdigest()[:16]
 
     def all(self, side: Side) -> list[Any]:
         """Every record of a side, ordered by id."""
-        model = _ROWS[side]
-        with Session(self.engine) as session:
-            rows: Iterable[SMERow | PartnerRow] = session.scalars(select(model).order_by(model.id))
-            return [_to_record(row) for row in rows]
+        with self.engine.connect() as connection:
+            return _records(side, connection.execute(self._select_records(side)))
+
+    def snapshot(self, side: Side) -> tuple[list[Any], str]:
+        """`all(side)` and the `data_version` of exactly those rows, read by one statement.
+
+        Two statements could straddle another process's import: indexes saved under the
+        newer version would then hold the older rows, and be trusted by the next start.
+        """
+        table = _ROWS[side].__table__
+        query = self._select_records(side).add_columns(table.c.content_hash)
+        digest = hashlib.sha256()
+
+        def hashed(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+            for row in rows:
+                digest.update(_version_line(row[0], row[-1]))
+                yield row
+
+        with self.engine.connect() as connection:
+            records = _records(side, hashed(connection.execute(query)))
+        return records, digest.hexdigest()[:16]
+
+    def _select_records(self, side: Side) -> Select[Any]:
+        # A Core select: mapped objects (identity map, change tracking) cost as much again as
+        # the records themselves. JSON columns come as their text, which `_records` decodes
+        # once per distinct value: most profiles share a few sector lists and an empty `extra`.
+        table = _ROWS[side].__table__
+        columns = [
+            cast(table.c[name], Text) if name in _JSON_FIELDS else table.c[name]
+            for name in _FIELDS[side]
+        ]
+        return select(*columns).order_by(table.c.id)
 
     def get(self, side: Side, record_id: str) -> Any:
         """One record; NotFoundError if absent."""
@@ -216,7 +288,7 @@ class Store:
             row = session.get(_ROWS[side], record_id)
             if row is None:
                 raise NotFoundError(f"no {_LABEL[side]} with id '{record_id}'")
-            return _to_record(row)
+            return _to_record(side, row)
 
     def count(self, side: Side) -> int:
         """Number of records of a side."""
@@ -259,7 +331,7 @@ class Store:
         with Session(self.engine) as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
             rows = session.scalars(query.order_by(model.id).offset(offset).limit(limit))
-            return [_to_record(row) for row in rows], int(total)
+            return [_to_record(side, row) for row in rows], int(total)
 
     def dispose(self) -> None:
         self.engine.dispose()
