@@ -38,6 +38,12 @@ class Settings(BaseSettings):
         "must have an int8 path: sentence-transformers has, use-multilingual and hashing not).",
     )
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
+    embedding_processes: int = Field(
+        default=0,
+        ge=0,
+        description="Worker processes that embed large batches (imports), each running the "
+        "model on one thread; 0 means one per CPU core, 1 embeds in the calling process.",
+    )
     default_ranker: RankerName = "hybrid"
     default_top: int = Field(default=10, ge=1, le=1000)
     max_top: int = Field(default=200, ge=1)

@@ -20,6 +20,7 @@ from sklearn.preprocessing import normalize
 
 from .config import Settings, get_settings
 from .embedding import CachedEmbedder, Embedder, EmbeddingCache, Progress, create_embedder
+from .embedding.parallel import default_processes
 from .errors import ConfigurationError, NotFoundError
 from .explain import Explanation, closest_sentence, shared_terms, split_sentences
 from .index import VectorIndex
@@ -207,6 +208,7 @@ class Workspace:
                 self.settings.embedding_backend,
                 self.settings.embedding_model,
                 int8=self.settings.embedding_int8,
+                processes=self.settings.embedding_processes or default_processes(),
             )
             self._cached = CachedEmbedder(
                 model, EmbeddingCache(self.settings.cache_path), self.settings.embedding_batch_size

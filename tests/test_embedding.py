@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from recommender.embedding import (
     text_hash,
 )
 from recommender.embedding.backends import HashingEmbedder
+from recommender.embedding.parallel import ParallelEmbedder, default_processes
 
 TEXTS = [
     "Parking sensors detect free spaces.",
@@ -256,3 +258,54 @@ def test_a_new_model_embeds_again(
     assert report.embedded == len(SMES) + len(PARTNERS)
     leads = other.recommend("sme-park", explain=False)
     assert leads[0].profile.id == "p-us-park"
+
+
+# --- bulk embedding over worker processes ---------------------------------------------------
+
+
+def parallel_hashing(processes: int, min_texts: int) -> ParallelEmbedder:
+    return ParallelEmbedder(HashingEmbedder(), ("hashing", "", False), processes, min_texts)
+
+
+def test_parallel_embedder_gives_the_models_vectors_in_input_order() -> None:
+    # Spawned workers, each building its own hashing model; texts of mixed lengths so the
+    # length-sorted chunks are not in input order.
+    texts = [f"{'long ' * (i % 17)}profile number {i} about parking" for i in range(300)]
+    seen: list[tuple[int, int]] = []
+    parallel = parallel_hashing(processes=2, min_texts=1)
+
+    vectors = parallel.encode(texts, batch_size=8, progress=lambda d, t: seen.append((d, t)))
+
+    np.testing.assert_allclose(vectors, HashingEmbedder().encode(texts), atol=1e-6)
+    assert seen[-1] == (300, 300) and all(a[0] < b[0] for a, b in itertools.pairwise(seen))
+    assert parallel.name == HashingEmbedder().name  # the cache key does not change
+
+
+def test_small_batches_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a small batch started worker processes")
+
+    monkeypatch.setattr("recommender.embedding.parallel.ProcessPoolExecutor", no_pool)
+    parallel = parallel_hashing(processes=2, min_texts=50)
+    np.testing.assert_allclose(parallel.encode(TEXTS), HashingEmbedder().encode(TEXTS))
+    np.testing.assert_allclose(parallel.encode_one("x"), HashingEmbedder().encode_one("x"))
+
+
+def test_workspace_asks_for_one_worker_per_core_by_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    asked: list[int] = []
+
+    def fake(backend: str, model: str = "", int8: bool = False, processes: int = 1) -> Embedder:
+        asked.append(processes)
+        return HashingEmbedder()
+
+    monkeypatch.setattr("recommender.workspace.create_embedder", fake)
+    for settings in (
+        Settings(home=tmp_path / "a"),
+        Settings(home=tmp_path / "b", embedding_processes=1),
+    ):
+        workspace = Workspace(settings)
+        assert workspace.embedder.dimension == HashingEmbedder().dimension  # builds the model
+        workspace.close()
+    assert asked == [default_processes(), 1]

@@ -26,6 +26,7 @@ from recommender import (
 )
 from recommender.embedding import Embedder, create_embedder
 from recommender.embedding.backends import SentenceTransformerEmbedder, UseMultilingualEmbedder
+from recommender.embedding.parallel import ParallelEmbedder
 from recommender.explain import split_sentences
 from recommender.schema import profile_text
 
@@ -108,6 +109,17 @@ def test_use_matches_french_and_chinese_across_languages(use_model: Embedder) ->
     # Meaning beats language: the Chinese parking sentence is closer to the French one than
     # an unrelated French sentence is.
     assert sim[fr, zh] > sim[fr, unrelated_fr]
+
+
+def test_use_over_worker_processes_gives_the_same_vectors(use_model: Embedder) -> None:
+    texts = [PARKING_FR, PARKING_ZH, UNRELATED_EN, UNRELATED_FR] * 10
+    parallel = create_embedder("use-multilingual", processes=2)
+    assert isinstance(parallel, ParallelEmbedder) and parallel.name == use_model.name
+    parallel.min_texts = 1  # spread even this small batch over the two workers
+
+    vectors = parallel.encode(texts, batch_size=4)
+
+    np.testing.assert_allclose(vectors, use_model.encode(texts), atol=1e-5)
 
 
 def test_use_covers_its_languages(use_model: Embedder) -> None:

@@ -154,8 +154,13 @@ class HashingEmbedder(Embedder):
 INT8_BACKENDS = ("sentence-transformers",)
 
 
-def create_embedder(backend: str, model: str = "", int8: bool = False) -> Embedder:
-    """The embedder a backend setting names; `int8` asks for its int8 path, if it has one."""
+def create_embedder(
+    backend: str, model: str = "", int8: bool = False, processes: int = 1
+) -> Embedder:
+    """The embedder a backend setting names; `int8` asks for its int8 path, if it has one.
+
+    With `processes` > 1, large batches are embedded by that many worker processes.
+    """
     known = ("use-multilingual", "sentence-transformers", "hashing")
     if backend not in known:
         raise ConfigurationError(
@@ -168,8 +173,15 @@ def create_embedder(backend: str, model: str = "", int8: bool = False) -> Embedd
             f"{', '.join(INT8_BACKENDS)} has one (unset CLUSTERMATCH_EMBEDDING_INT8 "
             "or choose that backend)"
         )
+    embedder: Embedder
     if backend == "use-multilingual":
-        return UseMultilingualEmbedder()
-    if backend == "sentence-transformers":
-        return SentenceTransformerEmbedder(model, int8=int8)
-    return HashingEmbedder()
+        embedder = UseMultilingualEmbedder()
+    elif backend == "sentence-transformers":
+        embedder = SentenceTransformerEmbedder(model, int8=int8)
+    else:
+        return HashingEmbedder()  # instant: nothing to spread over processes
+    if processes > 1:
+        from .parallel import ParallelEmbedder
+
+        return ParallelEmbedder(embedder, (backend, model, int8), processes)
+    return embedder
