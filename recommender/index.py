@@ -29,7 +29,6 @@ import numpy as np
 
 from .atomic import atomic_write
 from .errors import ConfigurationError
-from .ranking import top_k
 
 MANIFEST = "manifest.json"
 INDEX_FILE = "vectors.faiss"
@@ -230,7 +229,8 @@ class VectorIndex:
                 n = len(queries)
                 return np.full((n, k), -np.inf, np.float32), np.full((n, k), -1, np.int64)
             if not self.exact and self._scan_is_cheaper(count, scope):
-                return self._scan_rows(queries, k, np.flatnonzero(allowed))
+                scores, rows = self._scan_rows(queries, k, allowed)
+                return np.where(rows < 0, -np.inf, scores).astype(np.float32), rows
             if count < passing:
                 # A bitmap selector costs one bit per row and O(1) per test.
                 bitmap = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
@@ -320,19 +320,18 @@ class VectorIndex:
         params = faiss.IndexRefineSearchParameters(k_factor=2, base_index_params=base)  # type: ignore[call-arg]
         return params, keep
 
-    def _scan_rows(
-        self, queries: np.ndarray, k: int, rows: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Exact search over a few rows, by one matrix product."""
-        scores = queries @ self.vectors()[rows].T
-        k_rows = min(k, len(rows))
-        out_scores = np.full((len(queries), k), -np.inf, np.float32)
-        out_rows = np.full((len(queries), k), -1, np.int64)
-        for i, row_scores in enumerate(scores):
-            best = top_k(row_scores, k_rows)
-            out_scores[i, :k_rows] = row_scores[best]
-            out_rows[i, :k_rows] = rows[best]
-        return out_scores, out_rows
+    def _scan_rows(self, queries: np.ndarray, k: int, allowed: np.ndarray) -> tuple[Any, Any]:
+        """Exact search over the passing rows' full vectors, tested against a bitmap.
+
+        FAISS reads only the passing rows, in place: gathering them into a matrix first
+        copied each one and then read it twice.
+        """
+        bitmap = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
+        selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
+        params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+        found = self._flat.search(queries, k, params=params)
+        del bitmap, selector  # kept alive until the search is done
+        return found
 
     # --- persistence -------------------------------------------------------------------
 
