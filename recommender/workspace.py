@@ -197,7 +197,6 @@ class Workspace:
         self._embedder = embedder
         self._cached: CachedEmbedder | None = None
         self._state: _State | None = None
-        self._versions: dict[Side, str] = {}
 
     # --- components ---------------------------------------------------------------------
 
@@ -311,7 +310,6 @@ class Workspace:
                 ids, vectors, self.embedder.name, version, exact_max_rows, partition=partition
             )
             index.save(folder)
-        self._versions[side] = version
         return _SideData(side, records, index)
 
     def state(self, progress: Progress | None = None) -> _State:
