@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -264,7 +265,9 @@ def test_a_new_model_embeds_again(
 
 
 def parallel_hashing(processes: int, min_texts: int) -> ParallelEmbedder:
-    return ParallelEmbedder(HashingEmbedder(), ("hashing", "", False), processes, min_texts)
+    return ParallelEmbedder(
+        HashingEmbedder(), partial(create_embedder, "hashing"), processes, min_texts
+    )
 
 
 def test_parallel_embedder_gives_the_models_vectors_in_input_order() -> None:

@@ -549,12 +549,12 @@ def test_a_copied_plan_folder_is_reused(cli_home: Path, tmp_path: Path) -> None:
 def test_ctrl_c_says_how_to_resume(
     cli_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import recommender.mission_cli
+    import recommender.cli.mission
 
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(recommender.mission_cli, "plan_mission", interrupted)
+    monkeypatch.setattr(recommender.cli.mission, "plan_mission", interrupted)
     result = run("mission", "plan", str(MISSION), "--out", str(tmp_path / "out"))
     assert result.exit_code == 130
     assert "resume" in result.stderr

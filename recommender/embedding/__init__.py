@@ -1,8 +1,8 @@
 """Text embeddings behind one interface, with an on-disk cache."""
 
-from .backends import create_embedder
 from .base import Embedder, Progress, l2_normalise
 from .cache import CachedEmbedder, EmbeddingCache, text_hash
+from .factory import create_embedder
 
 __all__ = [
     "CachedEmbedder",

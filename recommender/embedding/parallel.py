@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -26,16 +26,14 @@ MIN_PARALLEL_TEXTS = 2_000
 _worker_model: Embedder | None = None
 
 
-def _start_worker(backend: str, model: str, int8: bool) -> None:
+def _start_worker(build: Callable[[], Embedder]) -> None:
     """Build this worker's model with one thread: the processes are the parallelism."""
     global _worker_model
     from threadpoolctl import threadpool_limits
 
-    from .backends import create_embedder
-
     os.environ["OMP_NUM_THREADS"] = "1"  # read by torch when it loads
     threadpool_limits(1)  # BLAS libraries already loaded (numpy's)
-    _worker_model = create_embedder(backend, model, int8=int8)
+    _worker_model = build()
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
@@ -50,18 +48,19 @@ class ParallelEmbedder(Embedder):
     """A model whose large batches are spread over worker processes, each with its own copy.
 
     Same name, dimension, languages and vectors as the model it wraps (the cache key does
-    not change). `spec` is what `create_embedder` needs to build the model in a worker.
+    not change). `build` makes the same model in a worker process (it must be picklable:
+    `embedding.factory` passes a partial of its `create_embedder`).
     """
 
     def __init__(
         self,
         model: Embedder,
-        spec: tuple[str, str, bool],
+        build: Callable[[], Embedder],
         processes: int,
         min_texts: int = MIN_PARALLEL_TEXTS,
     ) -> None:
         self.model = model
-        self.spec = spec
+        self.build = build
         self.processes = processes
         self.min_texts = min_texts
         self.name = model.name
@@ -69,7 +68,9 @@ class ParallelEmbedder(Embedder):
         self.languages = model.languages
 
     def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
-        return self.model._encode_batch(texts)
+        # Never reached through `encode` (overridden below); through the wrapped model's
+        # public method, not its private one.
+        return self.model.encode(texts, batch_size=max(1, len(texts)))
 
     def encode(
         self, texts: Sequence[str], batch_size: int = 32, progress: Progress | None = None
@@ -90,7 +91,7 @@ class ParallelEmbedder(Embedder):
             max_workers=min(self.processes, len(chunks)),
             mp_context=context,
             initializer=_start_worker,
-            initargs=self.spec,
+            initargs=(self.build,),
         ) as pool:
             results = pool.map(
                 _encode_in_worker,

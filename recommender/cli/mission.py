@@ -19,12 +19,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .cli import _errors, _workspace, err, out
-from .errors import ValidationError
-from .missions.engines import make_engine
-from .missions.planner import plan_mission
-from .missions.reciprocal import StageProgress
-from .missions.spec import load_mission
+from ..errors import ValidationError
+from ..missions.engines import make_engine
+from ..missions.planner import PlanResult, plan_mission
+from ..missions.reciprocal import StageProgress
+from ..missions.spec import load_mission
+from .common import err, errors, open_workspace, out
 
 mission_app = typer.Typer(
     help="Trade missions: rank both ways, plan a fair B2B agenda, write the briefings.",
@@ -94,9 +94,9 @@ def plan(
     Example: clustermatch mission plan data/missions/china-2019.yaml --out out/china-2019
     """
     try:
-        with _errors(), _mission_problems(file):
+        with errors(), _mission_problems(file):
             spec = load_mission(file)
-            workspace = _workspace()
+            workspace = open_workspace()
             try:
                 with make_engine(engine.value, ray_address) as runner, _stages() as progress:
                     result = plan_mission(
@@ -115,8 +115,13 @@ def plan(
             "run the same command to resume"
         )
         raise typer.Exit(130) from None
+    _print_summary(spec.name, result, out_dir)
+
+
+def _print_summary(name: str, result: PlanResult, out_dir: Path) -> None:
+    """What the plan achieved, in one table, and the solver's notes."""
     agenda = result.agenda
-    table = Table(title=spec.name, title_justify="left", show_header=False)
+    table = Table(title=name, title_justify="left", show_header=False)
     table.add_row("SMEs x partners", f"{len(result.scope.smes)} x {len(result.scope.partners)}")
     table.add_row("meetings", str(len(agenda.meetings)))
     table.add_row(
