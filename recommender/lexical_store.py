@@ -26,8 +26,8 @@ import sklearn
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
-from . import lexical
 from .atomic import atomic_write
+from .digest import source_digest
 from .errors import ConfigurationError
 from .lexical import BM25, analyze
 from .schema import SME, Partner, Side, profile_text
@@ -204,10 +204,4 @@ def _key(versions: dict[Side, str]) -> dict[str, Any]:
 
 def _code_digest() -> str:
     """A digest of the code that fits the model: a changed analyser or BM25 means refit."""
-    digest = hashlib.sha256()
-    for source in (Path(lexical.__file__), Path(__file__)):
-        try:
-            digest.update(source.read_bytes())
-        except OSError:  # no source files (a frozen build): the format version must do
-            digest.update(source.name.encode())
-    return digest.hexdigest()[:16]
+    return source_digest(("recommender.lexical", __name__))

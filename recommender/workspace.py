@@ -15,27 +15,27 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from .config import Settings, get_settings
+from .corpus import Corpus, SideCorpus
+from .corpus import Corpus as _State  # noqa: F401  (name known to other modules)
 from .embedding import CachedEmbedder, Embedder, EmbeddingCache, Progress, create_embedder
 from .embedding.parallel import default_processes
 from .errors import ConfigurationError, NotFoundError
 from .explain import Explanation, closest_sentence, shared_terms, split_sentences
 from .index import VectorIndex
 from .language import detect_language
-from .lexical import TermIndex, analyze
-from .lexical_store import LexicalModel, load_or_fit
-from .profiles import LoadedProfiles, load_profile_file, normalise_org_type, validate_rows
+from .lexical import analyze
+from .profiles import LoadedProfiles, load_profile_file, validate_rows
 from .ranking import Signals, make_ranker, mmr, top_k
+from .retrieval import Query, binary, filters
+from .retrieval import pool as retrieve
 from .schema import MARKETS, SME, Partner, Side, profile_text
+from .signals import pair_signals, pool_signals
 from .storage import ImportCounts, Store
 from .storage.pipeline import Pipeline
 from .storage.tokens import TokenStore
 
-POOL_MIN = 100  # candidates scored per query: fusion needs more than the `top` it returns
 BATCH_CELLS = 32_000_000  # SME x partner scores per block of batch ranking (128 MB of float32)
 LEXICAL_DIR = "lexical"  # under the index folder, beside the per-model vector indexes
 
@@ -85,103 +85,6 @@ class ImportReport:
     embedded: int = 0  # texts sent to the model (0 when every text was cached)
 
 
-@dataclass
-class _Query:
-    vector: np.ndarray
-    terms: sp.csr_matrix  # 1 x vocabulary, binary
-    sectors: sp.csr_matrix  # 1 x sector vocabulary, L2-normalised
-    language: str
-    preferred: np.ndarray  # bool per target row
-    allowed: np.ndarray  # bool per target row
-    reasons: list[str] = field(default_factory=list)
-    markets: tuple[str, ...] | None = None  # partner countries `allowed` is confined to
-
-
-class _Codes:
-    """A text column as integer codes: a filter is one table lookup per row, not string tests."""
-
-    #: Masks remembered per column. Every lead query asks for its SME's market set and sought
-    #: org types, and there are only a few dozen of each: at 1M rows a lookup costs 3.5 ms.
-    cached_masks = 64
-
-    def __init__(self, values: Sequence[str]):
-        codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-        self.codes = codes.astype(np.int32)
-        self.uniques = np.asarray(uniques, dtype=object)
-        self._code = {value: code for code, value in enumerate(self.uniques)}
-        self._masks: dict[frozenset[int], np.ndarray] = {}
-
-    def mask(self, wanted: Sequence[str]) -> np.ndarray:
-        """True for rows whose value is one of `wanted` (a read-only array)."""
-        key = frozenset(self._code[v] for v in wanted if v in self._code)
-        found = self._masks.get(key)
-        if found is None:
-            table = np.zeros(len(self.uniques) + 1, dtype=bool)  # never empty: indexable
-            table[list(key)] = True
-            found = table[self.codes]
-            found.setflags(write=False)
-            if len(self._masks) >= self.cached_masks:
-                self._masks.clear()  # rare: a side with many distinct filter values
-            self._masks[key] = found
-        return found
-
-    def at(self, rows: np.ndarray) -> np.ndarray:
-        """The values of some rows."""
-        return self.uniques[self.codes[rows]] if len(self.uniques) else np.zeros(0, object)
-
-
-class _SideData:
-    """One side's records with the arrays every query reads."""
-
-    def __init__(self, side: Side, records: list[Any], index: VectorIndex):
-        self.side = side
-        self.records = records
-        self.index = index
-        self.vectors = index.vectors()
-        self.row = {r.id: i for i, r in enumerate(records)}
-        self.country = _Codes([r.country for r in records])
-        self.language = _Codes([r.language for r in records])
-        self.org_type = _Codes([getattr(r, "org_type", "") for r in records])
-        self.city = _Codes([getattr(r, "city", "").casefold() for r in records])
-        self.covered = np.ones(len(records), dtype=bool)
-        self.terms: sp.csr_matrix = sp.csr_matrix((len(records), 0))
-        self.lexical = TermIndex(self.terms)
-        self.sectors: sp.csr_matrix = sp.csr_matrix((len(records), 0))
-
-    def market_mask(self, markets: Sequence[str]) -> np.ndarray:
-        return self.country.mask(markets)
-
-
-class _State:
-    """Everything derived from the store, built once per data version."""
-
-    def __init__(self, smes: _SideData, partners: _SideData, lexical: LexicalModel):
-        self.smes = smes
-        self.partners = partners
-        self.bm25 = lexical.bm25
-        self.vocabulary = lexical.vocabulary
-        self.sector_vectorizer = lexical.sector_vectorizer
-        self.sector_vocabulary = lexical.sector_vocabulary
-        smes.terms, partners.terms = lexical.sme_terms, lexical.partner_terms
-        smes.sectors, partners.sectors = lexical.sme_sectors, lexical.partner_sectors
-        for data in (smes, partners):
-            data.lexical = TermIndex(data.terms)
-
-    @classmethod
-    def load_or_build(cls, smes: _SideData, partners: _SideData, folder: Path) -> _State:
-        """The state with the lexical model saved in `folder` for this data, else a new one."""
-        versions: dict[Side, str] = {
-            "sme": smes.index.data_version,
-            "partner": partners.index.data_version,
-        }
-        return cls(smes, partners, load_or_fit(folder, smes.records, partners.records, versions))
-
-    def sector_terms(self, texts: list[str]) -> sp.csr_matrix:
-        if not len(self.sector_vocabulary):
-            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
-        return normalize(self.sector_vectorizer.transform(texts).tocsr())
-
-
 class Workspace:
     """Profiles, their vectors and indexes in one data folder."""
 
@@ -196,7 +99,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._embedder = embedder
         self._cached: CachedEmbedder | None = None
-        self._state: _State | None = None
+        self._state: Corpus | None = None
 
     # --- components ---------------------------------------------------------------------
 
@@ -285,7 +188,7 @@ class Workspace:
 
     # --- derived state ------------------------------------------------------------------
 
-    def _side(self, side: Side, progress: Progress | None) -> _SideData:
+    def _side(self, side: Side, progress: Progress | None) -> SideCorpus:
         records, version = self.store.snapshot(side)
         folder = self.settings.index_dir / _slug(self.embedder.name) / side
         exact_max_rows = self.settings.exact_search_max_rows
@@ -310,9 +213,9 @@ class Workspace:
                 ids, vectors, self.embedder.name, version, exact_max_rows, partition=partition
             )
             index.save(folder)
-        return _SideData(side, records, index)
+        return SideCorpus(side, records, index)
 
-    def state(self, progress: Progress | None = None) -> _State:
+    def state(self, progress: Progress | None = None) -> Corpus:
         """Indexes and lexical model for the current data, rebuilt when the data changed."""
         with self._lock:
             if self._state is None:
@@ -329,9 +232,9 @@ class Workspace:
                 gc.freeze()
             return self._state
 
-    def _build_state(self, progress: Progress | None) -> _State:
+    def _build_state(self, progress: Progress | None) -> Corpus:
         # The lexical model does not depend on the embedding model: one for all.
-        state = _State.load_or_build(
+        state = Corpus.load_or_build(
             self._side("sme", progress),
             self._side("partner", progress),
             self.settings.index_dir / LEXICAL_DIR,
@@ -342,9 +245,12 @@ class Workspace:
         return state
 
     def vectors(self, side: Side) -> tuple[list[str], np.ndarray]:
-        """Ids and embedding vectors of one side's profiles (for analysis and plots)."""
+        """Ids and embedding vectors of one side's profiles (a read-only view, never a copy:
+        at 1M partners a copy is 2 GB)."""
         data = self.state().smes if side == "sme" else self.state().partners
-        return [r.id for r in data.records], data.vectors.copy()
+        view = data.vectors.view()
+        view.flags.writeable = False
+        return [r.id for r in data.records], view
 
     def profiles(self, side: Side) -> list[Any]:
         """All SMEs or all partners, ordered by id."""
@@ -359,29 +265,9 @@ class Workspace:
         matrices of that shape, so callers chunk large partner lists.
         """
         state = self.state()
-        smes, partners = state.smes, state.partners
-        s_rows = np.array([smes.row[i] for i in sme_ids], dtype=np.int64)
-        p_rows = np.array([partners.row[i] for i in partner_ids], dtype=np.int64)
-        sme_records = [smes.records[r] for r in s_rows]
-        query_terms = smes.terms[s_rows].copy()
-        query_terms.data[:] = 1.0
-        sectors = (
-            (smes.sectors[s_rows] @ partners.sectors[p_rows].T).toarray()
-            if partners.sectors.shape[1]
-            else np.zeros((len(s_rows), len(p_rows)))
-        )
-        return Signals(
-            dense=smes.vectors[s_rows] @ partners.vectors[p_rows].T,
-            lexical=(query_terms @ partners.terms[p_rows].T).toarray().astype(np.float32),
-            same_language=smes.language.at(s_rows)[:, None]
-            == partners.language.at(p_rows)[None, :],
-            preferred=np.array(
-                [np.isin(partners.org_type.at(p_rows), list(s.seeking)) for s in sme_records],
-                dtype=bool,
-            ).reshape(len(s_rows), len(p_rows)),
-            sectors=sectors.astype(np.float32),
-            covered=smes.covered[s_rows][:, None] & partners.covered[p_rows][None, :],
-        )
+        s_rows = np.array([state.smes.row[i] for i in sme_ids], dtype=np.int64)
+        p_rows = np.array([state.partners.row[i] for i in partner_ids], dtype=np.int64)
+        return pair_signals(state, s_rows, p_rows)
 
     def warm_explanations(self, stop: threading.Event | None = None) -> int:
         """Embed every profile sentence not yet cached, so explanations never wait for it.
@@ -441,13 +327,13 @@ class Workspace:
         wanted = tuple(m.upper() for m in markets) or sme.markets
         allowed = partners.market_mask(wanted)
         if org_types or cities:
-            allowed = allowed & self._filters(partners, org_types, cities)
+            allowed = allowed & filters(partners, org_types, cities)
         query = self._sme_query(state, sme, allowed, wanted)
         return self._rank(state, partners, query, top, ranker, diversity, explain, sme)
 
     def _rank_scored(
         self,
-        state: _State,
+        state: Corpus,
         sme: SME,
         allowed: np.ndarray,
         penalty: np.ndarray,
@@ -462,7 +348,9 @@ class Workspace:
         dense += penalty  # the caller's block is scratch space
         query = self._sme_query(state, sme, allowed, sme.markets)
         partners = state.partners
-        pool = self._pool(partners, query, top, ranker, 0.0, dense_scores=dense)
+        pool = retrieve(
+            partners, query, top, ranker or self.settings.default_ranker, 0.0, dense_scores=dense
+        )
         return self._score_pool(
             state,
             partners,
@@ -476,12 +364,12 @@ class Workspace:
         )
 
     def _sme_query(
-        self, state: _State, sme: SME, allowed: np.ndarray, markets: tuple[str, ...]
-    ) -> _Query:
+        self, state: Corpus, sme: SME, allowed: np.ndarray, markets: tuple[str, ...]
+    ) -> Query:
         row = state.smes.row[sme.id]
-        return _Query(
+        return Query(
             vector=state.smes.vectors[row],
-            terms=_binary(state.smes.terms[row]),
+            terms=binary(state.smes.terms[row]),
             sectors=state.smes.sectors[row],
             language=sme.language,
             preferred=state.partners.org_type.mask(list(sme.seeking)),
@@ -507,9 +395,9 @@ class Workspace:
         if clusters is not None:
             targets &= np.isin(np.array([s.cluster for s in smes.records], dtype=object), clusters)
         seeks = np.array([partner.org_type in s.seeking for s in smes.records], dtype=bool)
-        query = _Query(
+        query = Query(
             vector=state.partners.vectors[row],
-            terms=_binary(state.partners.terms[row]),
+            terms=binary(state.partners.terms[row]),
             sectors=state.partners.sectors[row],
             language=partner.language,
             preferred=seeks,
@@ -532,13 +420,13 @@ class Workspace:
             raise ValueError("the search text is empty")
         state = self.state()
         partners = state.partners
-        allowed = self._filters(partners, org_types, cities)
+        allowed = filters(partners, org_types, cities)
         wanted = tuple(m.upper() for m in markets) or None
         if wanted:
             allowed &= partners.market_mask(wanted)
         if state.bm25 is None:
             return []
-        query = _Query(
+        query = Query(
             vector=self.embedder.encode_one(text),
             terms=state.bm25.transform_queries([text]),
             sectors=state.sector_terms([text]),
@@ -590,21 +478,11 @@ class Workspace:
     def _covers(self, language: str) -> bool:
         return self.embedder.embedder.covers(language)
 
-    def _filters(
-        self, target: _SideData, org_types: Sequence[str], cities: Sequence[str]
-    ) -> np.ndarray:
-        allowed = np.ones(len(target.records), dtype=bool)
-        if org_types:
-            allowed &= target.org_type.mask([normalise_org_type(o) for o in org_types])
-        if cities:
-            allowed &= target.city.mask([c.casefold() for c in cities])
-        return allowed
-
     def _rank(
         self,
-        state: _State,
-        target: _SideData,
-        query: _Query,
+        state: Corpus,
+        target: SideCorpus,
+        query: Query,
         top: int | None,
         ranker_name: str | None,
         diversity: float,
@@ -622,7 +500,7 @@ class Workspace:
         if not allowed.any() or not len(target.records):
             return []
         query = replace(query, allowed=allowed)
-        pool = self._pool(target, query, top, ranker_name, diversity)
+        pool = retrieve(target, query, top, ranker_name or self.settings.default_ranker, diversity)
         return self._score_pool(
             state,
             target,
@@ -635,38 +513,6 @@ class Workspace:
             source,
         )
 
-    def _pool(
-        self,
-        target: _SideData,
-        query: _Query,
-        top: int,
-        ranker_name: str | None,
-        diversity: float,
-        dense_scores: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Candidate rows: the dense and the lexical best `5 * top` (at least POOL_MIN).
-
-        `dense_scores` (every row's, -inf where not allowed) comes from batch ranking; else
-        the index is searched. A dense-only or lexical-only ranker without diversity reads one
-        list: the other cannot change its top.
-        """
-        size = max(POOL_MIN, 5 * top)
-        name = ranker_name or self.settings.default_ranker
-        parts = []
-        if name != "lexical" or diversity > 0:
-            if dense_scores is None:
-                _, found = target.index.search(
-                    query.vector, size, query.allowed, partitions=query.markets
-                )
-                parts.append(found[0][found[0] >= 0])
-            else:
-                best = top_k(dense_scores, size)
-                parts.append(best[np.isfinite(dense_scores[best])])
-        if name != "dense" or diversity > 0:
-            best, _ = target.lexical.top(query.terms.indices, query.allowed, size)
-            parts.append(_top_up(best, query.allowed, size))
-        return np.unique(np.concatenate(parts))
-
     def _top(self, top: int | None) -> int:
         top = min(self.settings.default_top if top is None else top, self.settings.max_top)
         if top < 1:
@@ -675,9 +521,9 @@ class Workspace:
 
     def _score_pool(
         self,
-        state: _State,
-        target: _SideData,
-        query: _Query,
+        state: Corpus,
+        target: SideCorpus,
+        query: Query,
         pool: np.ndarray,
         top: int,
         ranker_name: str | None,
@@ -687,19 +533,7 @@ class Workspace:
     ) -> list[Lead]:
         """Score a pool of candidate rows, keep the best `top`, and explain them."""
         ranker = make_ranker(ranker_name or self.settings.default_ranker)
-        sector_sim = (
-            np.asarray((target.sectors[pool] @ query.sectors.T).todense()).ravel()
-            if target.sectors.shape[1]
-            else np.zeros(len(pool), dtype=np.float32)
-        )
-        signals = Signals(
-            dense=target.vectors[pool] @ query.vector,
-            lexical=target.lexical.scores(query.terms.indices, pool),
-            same_language=target.language.at(pool) == query.language,
-            preferred=query.preferred[pool],
-            sectors=sector_sim,
-            covered=target.covered[pool] & self._covers(query.language),
-        )
+        signals = pool_signals(target, query, pool, self._covers(query.language))
         scores = ranker.score(signals)
         if diversity > 0:
             order = mmr(scores, target.vectors[pool], top, diversity)
@@ -728,9 +562,9 @@ class Workspace:
 
     def _explain(
         self,
-        state: _State,
-        target: _SideData,
-        query: _Query,
+        state: Corpus,
+        target: SideCorpus,
+        query: Query,
         rows: np.ndarray,
         signals: Signals,
         order: np.ndarray,
@@ -773,7 +607,10 @@ def _reasons(
 ) -> list[str]:
     reasons = []
     if isinstance(source, SME) and isinstance(record, Partner):
-        reasons.append(f"in target market {record.country}")
+        if record.country in source.markets:
+            reasons.append(f"in target market {record.country}")
+        else:  # only a market filter lets such a partner in: say so, never "target"
+            reasons.append(f"in market {record.country} (asked for; not a target market)")
         if record.org_type in source.seeking:
             reasons.append(f"partner type sought: {record.org_type}")
     elif isinstance(source, Partner) and isinstance(record, SME):
@@ -787,25 +624,6 @@ def _reasons(
     if language and record.language and language != record.language:
         reasons.append(f"cross-lingual match ({language} -> {record.language})")
     return reasons
-
-
-def _top_up(best: np.ndarray, allowed: np.ndarray, size: int) -> np.ndarray:
-    """The lexical pool: the best BM25 rows, then the first unscored allowed rows.
-
-    Filling up in row order when too few rows share a term is what a stable sort of every
-    row's score would give.
-    """
-    if len(best) < size:
-        unscored = allowed.copy()
-        unscored[best] = False
-        best = np.concatenate([best, np.flatnonzero(unscored)[: size - len(best)]])
-    return best
-
-
-def _binary(row: sp.csr_matrix) -> sp.csr_matrix:
-    out = row.copy()
-    out.data[:] = 1.0
-    return out
 
 
 def _slug(name: str) -> str:

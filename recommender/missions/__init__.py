@@ -8,8 +8,9 @@ print(result.agenda.status, result.agenda.gap, len(result.agenda.meetings))
 
 from .agenda import Agenda, AgendaProblem, Meeting, solve_agenda, violations
 from .engines import Engine, LocalEngine, RayEngine, make_engine
-from .planner import MissionScope, PlanResult, plan_mission, resolve_scope
+from .planner import plan_mission, resolve_scope
 from .reciprocal import ArraySource, Eligibility, Reciprocal, compute_reciprocal
+from .results import MissionScope, PlanResult
 from .spec import MissionSpec, load_mission, parse_mission
 
 __all__ = [

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..atomic import atomic_write
+from ..digest import source_digest
 from ..errors import ClusterMatchError, Problem, ValidationError
 from ..schema import SME, Partner
 from ..workspace import Workspace
@@ -37,47 +37,13 @@ from .reciprocal import (
     explain_pairs,
     workspace_fingerprint,
 )
+from .reports import write_reports
+from .results import MissionScope, PlanResult
 from .spec import MissionSpec
 
 # Bump when a change to the ranking or the agenda would make cached results wrong.
 CACHE_VERSION = 1
 CACHE_DIR = ".cache"
-
-
-@dataclass
-class MissionScope:
-    """Who takes part: the mission's SMEs and partners, and when each partner can meet."""
-
-    smes: list[SME]
-    partners: list[Partner]
-    eligibility: Eligibility
-    exclude: list[tuple[int, int]]  # (sme row, partner row) never to propose
-    blocks: list[list[tuple[int, int]]]  # (day, slot) of each block of meeting slots
-    block_names: list[str]  # the block's city, or "all cities"
-    partner_block: np.ndarray  # (n_partners,) block of each partner
-
-
-@dataclass
-class PlanResult:
-    """Everything a plan produced; the reports are written from this."""
-
-    spec: MissionSpec
-    out: Path
-    scope: MissionScope
-    reciprocal: Reciprocal
-    agenda: Agenda
-    explanations: dict[tuple[str, str], PairExplanation]
-    fingerprint: dict[str, str]
-    engine: str
-    timings: dict[str, float] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)
-    files: list[Path] = field(default_factory=list)
-    mission_file: Path | None = None
-
-    def leads(self, sme: int, limit: int | None = None) -> list[int]:
-        """Positions in the reciprocal arrays of an SME's leads, best first."""
-        positions = np.flatnonzero(self.reciprocal.partners[sme] >= 0)
-        return [int(k) for k in positions[: limit or self.spec.top]]
 
 
 def resolve_scope(spec: MissionSpec, workspace: Workspace, source: str = "mission") -> MissionScope:
@@ -89,6 +55,20 @@ def resolve_scope(spec: MissionSpec, workspace: Workspace, source: str = "missio
             "the data folder has no profiles: import them first "
             "(clustermatch import --smes FILE --partners FILE)"
         )
+    smes = _mission_smes(spec, all_smes, source)
+    partners = _mission_partners(spec, all_partners)
+    exclude = _exclusions(spec, smes, partners, all_smes, all_partners, source)
+    market_list = sorted(set(spec.markets))
+    eligibility = Eligibility(
+        sme_markets=np.array([[m in s.markets for m in market_list] for s in smes], dtype=bool),
+        partner_market=np.array([market_list.index(p.country) for p in partners], np.int64),
+        excluded=np.array(exclude, dtype=np.int64).reshape(-1, 2),
+    )
+    blocks, names, partner_block = _slot_blocks(spec, partners)
+    return MissionScope(smes, partners, eligibility, exclude, blocks, names, partner_block)
+
+
+def _mission_smes(spec: MissionSpec, all_smes: list[SME], source: str) -> list[SME]:
     markets = set(spec.markets)
     if spec.smes == "all":
         smes = [s for s in all_smes if markets & set(s.markets)]
@@ -100,6 +80,13 @@ def resolve_scope(spec: MissionSpec, workspace: Workspace, source: str = "missio
                 [Problem(source, None, "smes", f"unknown SME id(s): {', '.join(unknown)}")]
             )
         smes = [known[i] for i in sorted(set(spec.smes))]
+    if not smes:
+        raise ClusterMatchError(f"no SME targets {', '.join(spec.markets)}: the mission is empty")
+    return smes
+
+
+def _mission_partners(spec: MissionSpec, all_partners: list[Partner]) -> list[Partner]:
+    markets = set(spec.markets)
     cities = {c.casefold() for c in spec.cities}
     partners = [
         p
@@ -108,13 +95,22 @@ def resolve_scope(spec: MissionSpec, workspace: Workspace, source: str = "missio
         and p.city.casefold() in cities
         and (not spec.partner_types or p.org_type in spec.partner_types)
     ]
-    if not smes:
-        raise ClusterMatchError(f"no SME targets {', '.join(spec.markets)}: the mission is empty")
     if not partners:
         raise ClusterMatchError(
             f"no partner in {', '.join(spec.cities)} matches the mission's markets and types"
         )
+    return partners
 
+
+def _exclusions(
+    spec: MissionSpec,
+    smes: list[SME],
+    partners: list[Partner],
+    all_smes: list[SME],
+    all_partners: list[Partner],
+    source: str,
+) -> list[tuple[int, int]]:
+    """(SME row, partner row) of each excluded pair in the mission; unknown ids are problems."""
     sme_row = {s.id: i for i, s in enumerate(smes)}
     partner_row = {p.id: j for j, p in enumerate(partners)}
     known_smes = {s.id for s in all_smes}
@@ -127,33 +123,30 @@ def resolve_scope(spec: MissionSpec, workspace: Workspace, source: str = "missio
     ]
     if problems:
         raise ValidationError(problems)
-    exclude = [
+    return [
         (sme_row[s], partner_row[p])
         for s, p in spec.exclude
         if s in sme_row and p in partner_row  # pairs outside the mission need no rule
     ]
-    market_list = sorted(markets)
-    eligibility = Eligibility(
-        sme_markets=np.array([[m in s.markets for m in market_list] for s in smes], dtype=bool),
-        partner_market=np.array([market_list.index(p.country) for p in partners], np.int64),
-        excluded=np.array(exclude, dtype=np.int64).reshape(-1, 2),
-    )
 
+
+def _slot_blocks(
+    spec: MissionSpec, partners: list[Partner]
+) -> tuple[list[list[tuple[int, int]]], list[str], np.ndarray]:
+    """(day, slot) blocks of meeting slots, their names, and the block of each partner."""
     day_cities = spec.day_cities()
     per_day = spec.slots.per_day
     if day_cities[0] is None:
-        names = ["all cities"]
         blocks = [[(d + 1, s + 1) for d in range(spec.slots.days) for s in range(per_day)]]
-        partner_block = np.zeros(len(partners), dtype=np.int64)
-    else:
-        names = list(dict.fromkeys(c for c in day_cities if c is not None))
-        blocks = [
-            [(d + 1, s + 1) for d, c in enumerate(day_cities) if c == name for s in range(per_day)]
-            for name in names
-        ]
-        index = {name.casefold(): b for b, name in enumerate(names)}
-        partner_block = np.array([index[p.city.casefold()] for p in partners], dtype=np.int64)
-    return MissionScope(smes, partners, eligibility, exclude, blocks, names, partner_block)
+        return blocks, ["all cities"], np.zeros(len(partners), dtype=np.int64)
+    names = list(dict.fromkeys(c for c in day_cities if c is not None))
+    blocks = [
+        [(d + 1, s + 1) for d, c in enumerate(day_cities) if c == name for s in range(per_day)]
+        for name in names
+    ]
+    index = {name.casefold(): b for b, name in enumerate(names)}
+    partner_block = np.array([index[p.city.casefold()] for p in partners], dtype=np.int64)
+    return blocks, names, partner_block
 
 
 def plan_mission(
@@ -166,13 +159,10 @@ def plan_mission(
     block_pairs: int = BLOCK_PAIRS,
 ) -> PlanResult:
     """Rank, explain, schedule and write every file of a mission plan into `out`."""
-    from .reports import write_reports
-
     engine = engine or LocalEngine()
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     cache_dir = out / CACHE_DIR
-    cache_dir.mkdir(exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     started = clock = time.perf_counter()
 
@@ -182,11 +172,63 @@ def plan_mission(
         timings[stage] = round(now - clock, 3)
         clock = now
 
-    source = str(mission_file) if mission_file else "mission"
-    scope = resolve_scope(spec, workspace, source)
+    scope = resolve_scope(spec, workspace, str(mission_file) if mission_file else "mission")
     fingerprint = workspace_fingerprint(workspace)
     lap("scope")
+    reciprocal, ranking_key = _rank(
+        spec, scope, workspace, fingerprint, cache_dir, engine, progress, block_pairs
+    )
+    lap("ranking")
+    agenda, agenda_key, agenda_reused = _schedule(
+        spec, scope, reciprocal, ranking_key, cache_dir, progress
+    )
+    lap("agenda")
+    explanations = _explain(spec, scope, reciprocal, agenda, workspace, progress)
+    lap("explanations")
+    result = PlanResult(
+        spec=spec,
+        out=out,
+        scope=scope,
+        reciprocal=reciprocal,
+        agenda=agenda,
+        explanations=explanations,
+        fingerprint=fingerprint,
+        engine=engine.name,
+        timings=timings,
+        cache={
+            "ranking_key": ranking_key,
+            "ranking_blocks_computed": reciprocal.computed,
+            "ranking_blocks_reused": reciprocal.reused,
+            "agenda_key": agenda_key,
+            "agenda_reused": agenda_reused,
+        },
+        mission_file=Path(mission_file) if mission_file else None,
+    )
+    _tick(progress, "writing reports", 0)
+    write_reports(result)
+    lap("reports")
+    timings["total"] = round(time.perf_counter() - started, 3)
+    result.files.append(write_manifest(result, block_pairs))
+    _tick(progress, "writing reports", 1)
+    return result
 
+
+def _tick(progress: StageProgress | None, stage: str, done: int) -> None:
+    if progress:
+        progress(stage, done, 1)
+
+
+def _rank(
+    spec: MissionSpec,
+    scope: MissionScope,
+    workspace: Workspace,
+    fingerprint: dict[str, str],
+    cache_dir: Path,
+    engine: Engine,
+    progress: StageProgress | None,
+    block_pairs: int,
+) -> tuple[Reciprocal, str]:
+    """Both directions' rankings, from the blocks cached under the inputs' key where present."""
     n_partners = len(scope.partners)
     keep = min(n_partners, max(spec.top, spec.candidates or n_partners))
     ranking_key = _digest(
@@ -216,8 +258,18 @@ def plan_mission(
         # Blocks of other inputs can be hundreds of MB for a large mission; agendas are small.
         if stale.name != f"ranking-{ranking_key}":
             shutil.rmtree(stale, ignore_errors=True)
-    lap("ranking")
+    return reciprocal, ranking_key
 
+
+def _schedule(
+    spec: MissionSpec,
+    scope: MissionScope,
+    reciprocal: Reciprocal,
+    ranking_key: str,
+    cache_dir: Path,
+    progress: StageProgress | None,
+) -> tuple[Agenda, str, bool]:
+    """The agenda (solved, or read back when these inputs were solved before), its key."""
     problem = agenda_problem(spec, scope, reciprocal)
     agenda_key = _digest(
         {
@@ -232,10 +284,9 @@ def plan_mission(
         }
     )
     agenda_file = cache_dir / f"agenda-{agenda_key}.json"
-    agenda_reused = agenda_file.exists()
-    if progress:
-        progress("planning the agenda", 0, 1)
-    if agenda_reused:
+    reused = agenda_file.exists()
+    _tick(progress, "planning the agenda", 0)
+    if reused:
         agenda = Agenda.from_dict(json.loads(agenda_file.read_text("utf-8")))
     else:
         agenda = solve_agenda(problem)
@@ -243,51 +294,29 @@ def plan_mission(
     broken = violations(problem, agenda)
     if broken:  # a safety net: the solver and the slot colouring should make this impossible
         raise ClusterMatchError("the agenda breaks its rules: " + "; ".join(broken[:5]))
-    if progress:
-        progress("planning the agenda", 1, 1)
-    lap("agenda")
+    _tick(progress, "planning the agenda", 1)
+    return agenda, agenda_key, reused
 
+
+def _explain(
+    spec: MissionSpec,
+    scope: MissionScope,
+    reciprocal: Reciprocal,
+    agenda: Agenda,
+    workspace: Workspace,
+    progress: StageProgress | None,
+) -> dict[tuple[str, str], PairExplanation]:
+    """Both ways' explanations of every SME's top leads and of every meeting."""
     pairs = {
         (scope.smes[i].id, scope.partners[int(reciprocal.partners[i, k])].id)
         for i in range(len(scope.smes))
         for k in np.flatnonzero(reciprocal.partners[i] >= 0)[: spec.top]
     }
     pairs |= {(scope.smes[m.sme].id, scope.partners[m.partner].id) for m in agenda.meetings}
-    if progress:
-        progress("explaining leads", 0, 1)
+    _tick(progress, "explaining leads", 0)
     explanations = explain_pairs(workspace, sorted(pairs))
-    if progress:
-        progress("explaining leads", 1, 1)
-    lap("explanations")
-
-    result = PlanResult(
-        spec=spec,
-        out=out,
-        scope=scope,
-        reciprocal=reciprocal,
-        agenda=agenda,
-        explanations=explanations,
-        fingerprint=fingerprint,
-        engine=engine.name,
-        timings=timings,
-        cache={
-            "ranking_key": ranking_key,
-            "ranking_blocks_computed": reciprocal.computed,
-            "ranking_blocks_reused": reciprocal.reused,
-            "agenda_key": agenda_key,
-            "agenda_reused": agenda_reused,
-        },
-        mission_file=Path(mission_file) if mission_file else None,
-    )
-    if progress:
-        progress("writing reports", 0, 1)
-    write_reports(result)
-    lap("reports")
-    timings["total"] = round(time.perf_counter() - started, 3)
-    result.files.append(write_manifest(result, block_pairs))
-    if progress:
-        progress("writing reports", 1, 1)
-    return result
+    _tick(progress, "explaining leads", 1)
+    return explanations
 
 
 def agenda_problem(spec: MissionSpec, scope: MissionScope, reciprocal: Reciprocal) -> AgendaProblem:
@@ -376,7 +405,16 @@ def write_manifest(result: PlanResult, block_pairs: int) -> Path:
     return path
 
 
-RANKING_MODULES = ("lexical", "ranking", "workspace", "missions.reciprocal", "missions.agenda")
+#: The modules whose code decides a mission's rankings and agenda (part of every cache key).
+RANKING_MODULES = (
+    "recommender.lexical",
+    "recommender.corpus",
+    "recommender.retrieval",
+    "recommender.signals",
+    "recommender.ranking",
+    "recommender.missions.reciprocal",
+    "recommender.missions.agenda",
+)
 
 
 def code_digest() -> str:
@@ -385,11 +423,7 @@ def code_digest() -> str:
     Part of every cache key: a change to the tokenizer or the fusion weights changes rankings
     while data, model and vectors stay the same.
     """
-    digest = hashlib.sha256()
-    for name in RANKING_MODULES:
-        module = importlib.import_module(f"recommender.{name}")
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return digest.hexdigest()[:16]
+    return source_digest(RANKING_MODULES)
 
 
 def _digest(data: Any) -> str:
@@ -409,9 +443,7 @@ def _version(package: str) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, text.encode("utf-8"))
 
 
 __all__ = [

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +27,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import scipy.sparse as sp
 
+from ..atomic import atomic_write_with
 from ..errors import ConfigurationError
 from ..explain import Explanation, closest_sentence, shared_terms, split_sentences
 from ..ranking import Signals, make_ranker
 from ..schema import SME, Partner, Side, profile_text
+from ..signals import block_signals
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -350,14 +350,7 @@ def _atomic_savez(path: Path, **arrays: np.ndarray) -> None:
 
 def _atomic(path: Path, write: Callable[[Any], None]) -> None:
     # A block file lands whole or not at all, so an interrupted run never trusts half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_with(path, write)
 
 
 # --- sources ------------------------------------------------------------------------------
@@ -466,12 +459,15 @@ class ArraySource:
     def signals(self, sme_rows: np.ndarray, partner_rows: np.ndarray) -> Signals:
         """The same five signals as `Workspace.pair_signals`."""
         s, p = _as_index(sme_rows), _as_index(partner_rows)
-        return Signals(
-            dense=self.sme_vectors[s] @ self.partner_vectors[p].T,
-            lexical=(self.sme_terms[s] @ self.partner_terms[p].T).toarray().astype(np.float32),
+        return block_signals(
+            self.sme_vectors[s],
+            self.partner_vectors[p],
+            self.sme_terms[s],
+            self.partner_terms[p],
+            self.sme_sectors[s],
+            self.partner_sectors[p],
             same_language=self.sme_language[s][:, None] == self.partner_language[p][None, :],
             preferred=self.sme_seeking[s][:, self.partner_type[p]],
-            sectors=(self.sme_sectors[s] @ self.partner_sectors[p].T).toarray().astype(np.float32),
             covered=self.sme_covered[s][:, None] & self.partner_covered[p][None, :],
         )
 

@@ -23,7 +23,7 @@ from .agenda import FIT_SCALE, Meeting
 from .reciprocal import FIT_BINS
 
 if TYPE_CHECKING:
-    from .planner import PlanResult
+    from .results import PlanResult
 
 AGENDA_COLUMNS = (
     "sme_id",

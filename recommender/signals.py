@@ -1,0 +1,89 @@
+"""The signals stage: THE one definition of per-pair evidence.
+
+Every path builds its `Signals` here: a single query's pool (`pool_signals`: recommend, fit,
+search, and batch ranking, which reuses it per SME) and blocks of (SME, partner) pairs for
+missions (`pair_signals` over a Corpus, `block_signals` over plain arrays). A new signal is
+added once, in `block_signals` and `pool_signals`, and the rankers see it on every path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from .corpus import Corpus, SideCorpus
+from .ranking import Signals
+from .retrieval import Query
+
+
+def pool_signals(
+    target: SideCorpus, query: Query, pool: np.ndarray, query_covered: bool
+) -> Signals:
+    """Signals of one query against the candidate rows `pool` of `target` (1-D arrays)."""
+    sector_sim = (
+        np.asarray((target.sectors[pool] @ query.sectors.T).todense()).ravel()
+        if target.sectors.shape[1]
+        else np.zeros(len(pool), dtype=np.float32)
+    )
+    return Signals(
+        dense=target.vectors[pool] @ query.vector,
+        lexical=target.lexical.scores(query.terms.indices, pool),
+        same_language=target.language.at(pool) == query.language,
+        preferred=query.preferred[pool],
+        sectors=sector_sim,
+        covered=target.covered[pool] & query_covered,
+    )
+
+
+def block_signals(
+    sme_vectors: np.ndarray,
+    partner_vectors: np.ndarray,
+    sme_terms: sp.csr_matrix,
+    partner_terms: sp.csr_matrix,
+    sme_sectors: sp.csr_matrix,
+    partner_sectors: sp.csr_matrix,
+    same_language: np.ndarray,
+    preferred: np.ndarray,
+    covered: np.ndarray,
+) -> Signals:
+    """Signals of every (SME, partner) pair of a block, as n_smes x n_partners arrays.
+
+    `sme_terms` are binary query terms, `partner_terms` BM25 weights: their product is each
+    pair's BM25, as a single query scores it.
+    """
+    sectors = (
+        (sme_sectors @ partner_sectors.T).toarray()
+        if partner_sectors.shape[1]
+        else np.zeros((sme_vectors.shape[0], partner_vectors.shape[0]))
+    )
+    return Signals(
+        dense=sme_vectors @ partner_vectors.T,
+        lexical=(sme_terms @ partner_terms.T).toarray().astype(np.float32),
+        same_language=same_language,
+        preferred=preferred,
+        sectors=sectors.astype(np.float32),
+        covered=covered,
+    )
+
+
+def pair_signals(corpus: Corpus, sme_rows: np.ndarray, partner_rows: np.ndarray) -> Signals:
+    """`block_signals` for rows of the corpus's two sides."""
+    smes, partners = corpus.smes, corpus.partners
+    query_terms = smes.terms[sme_rows].copy()
+    query_terms.data[:] = 1.0
+    partner_types = partners.org_type.at(partner_rows)
+    preferred = np.array(
+        [np.isin(partner_types, list(smes.records[r].seeking)) for r in sme_rows], dtype=bool
+    ).reshape(len(sme_rows), len(partner_rows))
+    return block_signals(
+        smes.vectors[sme_rows],
+        partners.vectors[partner_rows],
+        query_terms,
+        partners.terms[partner_rows],
+        smes.sectors[sme_rows],
+        partners.sectors[partner_rows],
+        same_language=smes.language.at(sme_rows)[:, None]
+        == partners.language.at(partner_rows)[None, :],
+        preferred=preferred,
+        covered=smes.covered[sme_rows][:, None] & partners.covered[partner_rows][None, :],
+    )
