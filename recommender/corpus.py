@@ -19,6 +19,11 @@ from .index import VectorIndex
 from .lexical import TermIndex
 from .lexical_store import LexicalModel, load_or_fit
 from .schema import Side
+from .segments import Taxonomy, confidences, description_owners, similarities
+
+#: Rows of the other side a profile's mean cosine is estimated from: the mean of 4,096
+#: sampled cosines is within about 0.002 of the exact one, at a fixed cost per profile.
+MEAN_SAMPLE = 4096
 
 
 class Codes:
@@ -71,6 +76,11 @@ class SideCorpus:
         self.terms: sp.csr_matrix = sp.csr_matrix((len(records), 0))
         self.lexical = TermIndex(self.terms)
         self.sectors: sp.csr_matrix = sp.csr_matrix((len(records), 0))
+        # Segment confidences (rows sum to 1) and the look-alike share: see attach_segments.
+        self.segments = np.zeros((len(records), 0), dtype=np.float16)
+        self.off_mobility = np.zeros(len(records), dtype=np.float32)
+        # Mean cosine to a sample of the other side: each profile's own scale.
+        self.dense_mean = np.zeros(len(records), dtype=np.float32)
 
     def market_mask(self, markets: Sequence[str]) -> np.ndarray:
         return self.country.mask(markets)
@@ -100,10 +110,39 @@ class Corpus:
         }
         return cls(smes, partners, load_or_fit(folder, smes.records, partners.records, versions))
 
+    def attach_segments(self, description_vectors: np.ndarray, taxonomy: Taxonomy) -> None:
+        """Segments of every profile (zero-shot), and each side's mean cosine to the other."""
+        self.taxonomy = taxonomy
+        self.segment_vectors = description_vectors
+        _, self.segment_owners = description_owners(taxonomy)
+        for side, other in ((self.smes, self.partners), (self.partners, self.smes)):
+            confidence = self.segment_confidences(side.vectors)
+            # float16: 34 segments cost 68 bytes a profile, which matters at a million.
+            side.segments = confidence.astype(np.float16)
+            side.off_mobility = confidence[:, ~taxonomy.mobility].sum(axis=1).astype(np.float32)
+            side.dense_mean = mean_cosine(side.vectors, other.vectors)
+
+    def segment_confidences(self, vectors: np.ndarray) -> np.ndarray:
+        """Segment confidences of any vectors (profiles or a search text)."""
+        sims = similarities(
+            vectors, self.segment_vectors, self.segment_owners, len(self.taxonomy.ids)
+        )
+        return confidences(sims)
+
     def sector_terms(self, texts: list[str]) -> sp.csr_matrix:
         if not len(self.sector_vocabulary):
             return sp.csr_matrix((len(texts), 0), dtype=np.float32)
         return normalize(self.sector_vectorizer.transform(texts).tocsr())
+
+
+def mean_cosine(vectors: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Each row's mean cosine to (a fixed sample of) the other side's rows."""
+    if not len(others) or not len(vectors):
+        return np.zeros(len(vectors), dtype=np.float32)
+    rows = np.random.default_rng(0).permutation(len(others))[:MEAN_SAMPLE]
+    sample_mean = np.asarray(others[np.sort(rows)], np.float32).mean(axis=0)
+    # The mean of dot products is the dot product with the mean: one matrix-vector product.
+    return (np.asarray(vectors, np.float32) @ sample_mean).astype(np.float32)
 
 
 #: The names the rest of the code knew these by.

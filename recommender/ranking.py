@@ -1,7 +1,8 @@
 """Rankers and score fusion: pure functions over score arrays, no I/O.
 
 A ranker sees a pool of candidate rows with their per-signal scores and returns the final
-score of each. Retrieval (which rows enter the pool) lives in the workspace.
+score of each. Retrieval (which rows enter the pool) lives in `retrieval`; the learned fusion
+behind `hybrid` in `relevance`.
 """
 
 from __future__ import annotations
@@ -11,39 +12,41 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .relevance import RelevanceModel, default_model
+
 RANKERS = ("hybrid", "dense", "lexical")
 
 
 @dataclass(frozen=True)
 class Signals:
-    """Per-candidate evidence, aligned arrays over the pool."""
+    """Per-candidate evidence, aligned arrays over the pool (or SMEs x partners blocks)."""
 
     dense: np.ndarray  # cosine of the two embeddings
-    lexical: np.ndarray  # BM25 of the query's terms in the candidate
+    lexical: np.ndarray  # BM25 of the SME's terms in the partner
     same_language: np.ndarray  # bool: both texts in the same language
     preferred: np.ndarray  # bool: the org type the SME is seeking (either direction)
     sectors: np.ndarray  # cosine of the two sets of sector words, 0..1
     covered: np.ndarray  # bool: the embedding model knows both texts' languages
+    # Cosine minus the SME's mean cosine to the partners: each SME on its own scale.
+    dense_centred: np.ndarray | None = None
+    segments: np.ndarray | None = None  # overlap of the two segment distributions, 0..1
+    off_mobility: np.ndarray | None = None  # the partner's share of look-alike segments
+
+    def __post_init__(self) -> None:
+        zero = np.zeros_like(np.asarray(self.dense, np.float32))
+        for name in ("dense_centred", "segments", "off_mobility"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, zero)
 
     def __len__(self) -> int:
         return len(self.dense)
-
-
-def zscore(values: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Standardise within the pool (along `axis`), so weights mean the same for any model."""
-    values = np.asarray(values, dtype=np.float32)
-    if values.shape[axis] < 2:
-        return np.zeros_like(values)
-    std = values.std(axis=axis, keepdims=True)
-    centred = values - values.mean(axis=axis, keepdims=True)
-    return np.divide(centred, std, out=np.zeros_like(centred), where=std > 1e-9)
 
 
 class Ranker(ABC):
     """Scores a pool of candidates from their signals.
 
     Signals may be 1-D (one query's pool) or 2-D (queries x candidates, as in batch ranking);
-    `axis` is the candidate axis, along which scores are normalised.
+    `axis` is the candidate axis.
     """
 
     name: str
@@ -71,51 +74,26 @@ class LexicalRanker(Ranker):
         return signals.lexical.astype(np.float32)
 
 
-@dataclass(frozen=True)
-class HybridWeights:
-    """Weights in units of the dense score's standard deviation within the pool."""
-
-    lexical_same_language: float = 0.5
-    # Words rarely cross languages; what does (names, acronyms, English tags) is weak evidence.
-    lexical_cross_language: float = 0.15
-    preferred_type: float = 0.5
-    sectors: float = 0.5
-    # An embedding of a language the model never saw is mostly noise (Swedish in USE scored
-    # near chance), so there the dense score counts less and words count as much as they can.
-    dense_uncovered: float = 0.35
-
-
 class HybridRanker(Ranker):
-    """Dense similarity, plus lexical evidence where languages match, plus structured fit."""
+    """The calibrated relevance model: P(relevant) from every signal, learned from judgments.
+
+    Each pair's score depends on that pair alone, never on the pool it is ranked in.
+    """
 
     name = "hybrid"
 
-    def __init__(self, weights: HybridWeights | None = None):
-        self.weights = weights or HybridWeights()
+    def __init__(self, model: RelevanceModel):
+        self.model = model
 
     def score(self, signals: Signals, axis: int = -1) -> np.ndarray:
-        w = self.weights
-        lexical_weight = np.where(
-            signals.same_language | ~signals.covered,
-            w.lexical_same_language,
-            w.lexical_cross_language,
-        )
-        dense_weight = np.where(signals.covered, 1.0, w.dense_uncovered)
-        return (
-            dense_weight * zscore(signals.dense, axis)
-            + lexical_weight * zscore(signals.lexical, axis)
-            + w.preferred_type * signals.preferred
-            + w.sectors * signals.sectors
-        ).astype(np.float32)
+        return self.model.probability(signals)
 
 
-def make_ranker(name: str) -> Ranker:
-    """The ranker of that name."""
-    rankers: dict[str, type[Ranker]] = {
-        "hybrid": HybridRanker,
-        "dense": DenseRanker,
-        "lexical": LexicalRanker,
-    }
+def make_ranker(name: str, model: RelevanceModel | None = None) -> Ranker:
+    """The ranker of that name (`hybrid` with this relevance model, or the default one)."""
+    if name == "hybrid":
+        return HybridRanker(model or default_model())
+    rankers: dict[str, type[Ranker]] = {"dense": DenseRanker, "lexical": LexicalRanker}
     if name not in rankers:
         raise ValueError(f"unknown ranker '{name}' (one of {', '.join(RANKERS)})")
     return rankers[name]()

@@ -49,15 +49,24 @@ FEATURES = (
 class PairEvidence(Protocol):
     """What the features are computed from (`recommender.ranking.Signals`)."""
 
-    dense: np.ndarray
-    lexical: np.ndarray
-    same_language: np.ndarray
-    preferred: np.ndarray
-    sectors: np.ndarray
-    covered: np.ndarray
-    dense_centred: np.ndarray
-    segments: np.ndarray
-    off_mobility: np.ndarray
+    @property
+    def dense(self) -> np.ndarray: ...
+    @property
+    def lexical(self) -> np.ndarray: ...
+    @property
+    def same_language(self) -> np.ndarray: ...
+    @property
+    def preferred(self) -> np.ndarray: ...
+    @property
+    def sectors(self) -> np.ndarray: ...
+    @property
+    def covered(self) -> np.ndarray: ...
+    @property
+    def dense_centred(self) -> np.ndarray | None: ...
+    @property
+    def segments(self) -> np.ndarray | None: ...
+    @property
+    def off_mobility(self) -> np.ndarray | None: ...
 
 
 def feature_matrix(evidence: PairEvidence) -> np.ndarray:
@@ -69,15 +78,19 @@ def feature_matrix(evidence: PairEvidence) -> np.ndarray:
         dense,
         dense * ~same,
         dense * ~np.asarray(evidence.covered, bool),
-        np.asarray(evidence.dense_centred, np.float32),
+        _or_zero(evidence.dense_centred, dense),
         lexical,
         lexical * same,
         np.asarray(evidence.sectors, np.float32),
         np.asarray(evidence.preferred, np.float32),
-        np.asarray(evidence.segments, np.float32),
-        np.asarray(evidence.off_mobility, np.float32),
+        _or_zero(evidence.segments, dense),
+        _or_zero(evidence.off_mobility, dense),
     )
     return np.stack(np.broadcast_arrays(*columns), axis=-1).astype(np.float32)
+
+
+def _or_zero(values: np.ndarray | None, like: np.ndarray) -> np.ndarray:
+    return np.zeros_like(like) if values is None else np.asarray(values, np.float32)
 
 
 @dataclass(frozen=True)
@@ -140,13 +153,31 @@ class RelevanceModel:
 
 
 def model_path(embedding_model: str, folder: Path = MODELS_DIR) -> Path:
-    """Where the model fitted for an embedding model lives."""
-    return folder / f"relevance-{re.sub(r'[^A-Za-z0-9._-]+', '_', embedding_model)}.json"
+    """Where the model fitted for an embedding model lives (package versions aside)."""
+    family = embedding_model.split("@")[0]
+    return folder / f"relevance-{re.sub(r'[^A-Za-z0-9._-]+', '_', family)}.json"
 
 
 @lru_cache(maxsize=8)
 def _read(path: Path, mtime: float) -> RelevanceModel:
     return RelevanceModel.from_json(path.read_text(encoding="utf-8"), str(path))
+
+
+#: The model used where none was fitted for the embedding model in use (a custom model
+#: folder): the default backend's. `clustermatch tune` fits one for the model in use.
+DEFAULT_EMBEDDING_MODEL = "use-multilingual-v3"
+
+
+def default_model() -> RelevanceModel:
+    """The model fitted for the default embedding model."""
+    return load_model(DEFAULT_EMBEDDING_MODEL)
+
+
+def model_for(embedding_model: str, folder: Path = MODELS_DIR) -> RelevanceModel:
+    """The model fitted for this embedding model, else the default one."""
+    if model_path(embedding_model, folder).exists():
+        return load_model(embedding_model, folder)
+    return default_model()
 
 
 def load_model(embedding_model: str, folder: Path = MODELS_DIR) -> RelevanceModel:

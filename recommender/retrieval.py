@@ -29,6 +29,14 @@ class Query:
     allowed: np.ndarray  # bool per target row
     reasons: list[str] = field(default_factory=list)
     markets: tuple[str, ...] | None = None  # partner countries `allowed` is confined to
+    segments: np.ndarray | None = None  # the query's segment confidences
+    # Pair features are always taken from the SME's side (so a pair scores the same in
+    # `recommend` and `fit`): an SME query carries its mean cosine, a partner query its
+    # BM25 weights (the SMEs' terms are scored in it) and its look-alike share.
+    is_sme: bool = False
+    dense_mean: float = 0.0
+    document: sp.csr_matrix | None = None
+    off_mobility: float = 0.0
 
 
 def filters(target: SideCorpus, org_types: Sequence[str], cities: Sequence[str]) -> np.ndarray:

@@ -25,14 +25,39 @@ def pool_signals(
         if target.sectors.shape[1]
         else np.zeros(len(pool), dtype=np.float32)
     )
+    dense = target.vectors[pool] @ query.vector
+    if query.document is not None:  # a partner's query: the SMEs' terms scored in it
+        lexical = (binary_rows(target.terms[pool]) @ query.document.T).toarray().ravel()
+        dense_mean = target.dense_mean[pool]
+        off_mobility = np.full(len(pool), query.off_mobility, np.float32)
+    else:
+        lexical = target.lexical.scores(query.terms.indices, pool)
+        dense_mean = np.float32(query.dense_mean if query.is_sme else 0.0)
+        off_mobility = target.off_mobility[pool]
     return Signals(
-        dense=target.vectors[pool] @ query.vector,
-        lexical=target.lexical.scores(query.terms.indices, pool),
+        dense=dense,
+        lexical=np.asarray(lexical, np.float32),
         same_language=target.language.at(pool) == query.language,
         preferred=query.preferred[pool],
         sectors=sector_sim,
         covered=target.covered[pool] & query_covered,
+        dense_centred=(dense - dense_mean).astype(np.float32),
+        segments=segment_overlap(target.segments[pool], query.segments),
+        off_mobility=off_mobility,
     )
+
+
+def segment_overlap(rows: np.ndarray, query: np.ndarray | None) -> np.ndarray:
+    """Probability that two profiles fall in the same segment (product of confidences)."""
+    if query is None:
+        return np.zeros(rows.shape[0], dtype=np.float32)
+    return (np.asarray(rows, np.float32) @ np.asarray(query, np.float32).T).astype(np.float32)
+
+
+def binary_rows(rows: sp.csr_matrix) -> sp.csr_matrix:
+    out = rows.copy()
+    out.data[:] = 1.0
+    return out
 
 
 def block_signals(
@@ -45,6 +70,10 @@ def block_signals(
     same_language: np.ndarray,
     preferred: np.ndarray,
     covered: np.ndarray,
+    sme_segments: np.ndarray | None = None,
+    partner_segments: np.ndarray | None = None,
+    sme_dense_mean: np.ndarray | None = None,
+    partner_off_mobility: np.ndarray | None = None,
 ) -> Signals:
     """Signals of every (SME, partner) pair of a block, as n_smes x n_partners arrays.
 
@@ -56,13 +85,26 @@ def block_signals(
         if partner_sectors.shape[1]
         else np.zeros((sme_vectors.shape[0], partner_vectors.shape[0]))
     )
+    dense = sme_vectors @ partner_vectors.T
+    shape = dense.shape
     return Signals(
-        dense=sme_vectors @ partner_vectors.T,
+        dense=dense,
         lexical=(sme_terms @ partner_terms.T).toarray().astype(np.float32),
         same_language=same_language,
         preferred=preferred,
         sectors=sectors.astype(np.float32),
         covered=covered,
+        dense_centred=(
+            dense - sme_dense_mean[:, None] if sme_dense_mean is not None else dense
+        ).astype(np.float32),
+        segments=(
+            segment_overlap(sme_segments, partner_segments)
+            if sme_segments is not None and partner_segments is not None
+            else np.zeros(shape, np.float32)
+        ),
+        off_mobility=np.broadcast_to(
+            partner_off_mobility[None, :] if partner_off_mobility is not None else 0.0, shape
+        ).astype(np.float32),
     )
 
 
@@ -86,4 +128,8 @@ def pair_signals(corpus: Corpus, sme_rows: np.ndarray, partner_rows: np.ndarray)
         == partners.language.at(partner_rows)[None, :],
         preferred=preferred,
         covered=smes.covered[sme_rows][:, None] & partners.covered[partner_rows][None, :],
+        sme_segments=smes.segments[sme_rows],
+        partner_segments=partners.segments[partner_rows],
+        sme_dense_mean=smes.dense_mean[sme_rows],
+        partner_off_mobility=partners.off_mobility[partner_rows],
     )

@@ -28,9 +28,11 @@ from .language import detect_language
 from .lexical import analyze
 from .profiles import LoadedProfiles, load_profile_file, validate_rows
 from .ranking import Signals, make_ranker, mmr, top_k
+from .relevance import RelevanceModel, band, model_for
 from .retrieval import Query, binary, filters
 from .retrieval import pool as retrieve
 from .schema import MARKETS, SME, Partner, Side, profile_text
+from .segments import description_owners, load_taxonomy, shared_segment
 from .signals import pair_signals, pool_signals
 from .storage import ImportCounts, Store
 from .storage.pipeline import Pipeline
@@ -46,9 +48,14 @@ class Lead:
 
     rank: int
     profile: SME | Partner
-    score: float
+    score: float  # what the ranker orders by (for `hybrid`, the relevance itself)
     signals: dict[str, float]
     explanation: Explanation | None
+    relevance: float = 0.0  # calibrated P(relevant), whatever the ranker: the same in any pool
+
+    @property
+    def band(self) -> str:
+        return band(self.relevance)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready fields."""
@@ -63,6 +70,8 @@ class Lead:
             "cluster": getattr(p, "cluster", ""),
             "language": p.language,
             "score": round(self.score, 4),
+            "relevance": round(self.relevance, 4),
+            "band": self.band,
             "signals": {k: round(v, 4) for k, v in self.signals.items()},
         }
         if self.explanation:
@@ -100,6 +109,7 @@ class Workspace:
         self._embedder = embedder
         self._cached: CachedEmbedder | None = None
         self._state: Corpus | None = None
+        self._relevance: RelevanceModel | None = None
 
     # --- components ---------------------------------------------------------------------
 
@@ -242,7 +252,20 @@ class Workspace:
         for data in (state.smes, state.partners):
             known = [self._covers(str(v)) for v in data.language.uniques]
             data.covered = np.append(np.array(known, bool), True)[data.language.codes]
+        taxonomy = load_taxonomy()
+        state.attach_segments(self.embedder.encode(description_owners(taxonomy)[0]), taxonomy)
         return state
+
+    @property
+    def relevance(self) -> RelevanceModel:
+        """The calibrated relevance model for the embedding model in use."""
+        if self._relevance is None:
+            self._relevance = model_for(self.embedder.name)
+        return self._relevance
+
+    @relevance.setter
+    def relevance(self, model: RelevanceModel) -> None:
+        self._relevance = model
 
     def vectors(self, side: Side) -> tuple[list[str], np.ndarray]:
         """Ids and embedding vectors of one side's profiles (a read-only view, never a copy:
@@ -375,6 +398,9 @@ class Workspace:
             preferred=state.partners.org_type.mask(list(sme.seeking)),
             allowed=allowed,
             markets=markets,
+            segments=state.smes.segments[row],
+            is_sme=True,
+            dense_mean=float(state.smes.dense_mean[row]),
         )
 
     def fit(
@@ -402,6 +428,9 @@ class Workspace:
             language=partner.language,
             preferred=seeks,
             allowed=targets,
+            segments=state.partners.segments[row],
+            document=state.partners.terms[row],
+            off_mobility=float(state.partners.off_mobility[row]),
         )
         return self._rank(state, smes, query, top, ranker, diversity, explain, partner)
 
@@ -426,14 +455,16 @@ class Workspace:
             allowed &= partners.market_mask(wanted)
         if state.bm25 is None:
             return []
+        vector = self.embedder.encode_one(text)
         query = Query(
-            vector=self.embedder.encode_one(text),
+            vector=vector,
             terms=state.bm25.transform_queries([text]),
             sectors=state.sector_terms([text]),
             language=detect_language(text),
             preferred=np.zeros(len(partners.records), dtype=bool),
             allowed=allowed,
             markets=wanted,
+            segments=state.segment_confidences(vector[None, :])[0],
         )
         return self._rank(state, partners, query, top, ranker, 0.0, explain, None)
 
@@ -532,9 +563,10 @@ class Workspace:
         source: SME | Partner | None,
     ) -> list[Lead]:
         """Score a pool of candidate rows, keep the best `top`, and explain them."""
-        ranker = make_ranker(ranker_name or self.settings.default_ranker)
+        ranker = make_ranker(ranker_name or self.settings.default_ranker, self.relevance)
         signals = pool_signals(target, query, pool, self._covers(query.language))
         scores = ranker.score(signals)
+        relevance = self.relevance.probability(signals)
         if diversity > 0:
             order = mmr(scores, target.vectors[pool], top, diversity)
         else:
@@ -554,8 +586,10 @@ class Workspace:
                     "lexical": float(signals.lexical[i]),
                     "sectors": float(signals.sectors[i]),
                     "preferred_type": float(signals.preferred[i]),
+                    "segments": float(np.asarray(signals.segments)[i]),
                 },
                 explanation=explanation,
+                relevance=float(relevance[i]),
             )
             for rank, (i, explanation) in enumerate(zip(order, explanations, strict=True), 1)
         ]
@@ -591,21 +625,38 @@ class Workspace:
             }
             # Show the partner's own tags ("smart parking"), not the words they share.
             common = [tag for tag in record.sectors if words & set(analyze(tag))]
+            segment = (
+                shared_segment(query.segments, target.segments[row], state.taxonomy)
+                if query.segments is not None
+                else None
+            )
             out.append(
                 Explanation(
                     matched_sentence=sentence,
                     sentence_similarity=similarity,
                     shared_terms=terms,
-                    reasons=tuple(_reasons(source, record, query.language, common)),
+                    reasons=tuple(
+                        _reasons(
+                            source,
+                            record,
+                            query.language,
+                            common,
+                            state.taxonomy.label(segment) if segment else None,
+                        )
+                    ),
                 )
             )
         return out
 
 
 def _reasons(
-    source: SME | Partner | None, record: SME | Partner, language: str, sectors: list[str]
+    source: SME | Partner | None,
+    record: SME | Partner,
+    language: str,
+    sectors: list[str],
+    segment: str | None = None,
 ) -> list[str]:
-    reasons = []
+    reasons = [f"same market segment: {segment}"] if segment else []
     if isinstance(source, SME) and isinstance(record, Partner):
         if record.country in source.markets:
             reasons.append(f"in target market {record.country}")

@@ -6,7 +6,7 @@ which is the only module they share (so no command module imports another).
 
 from __future__ import annotations
 
-from . import data, leads, serve, tokens
+from . import data, leads, relevance, serve, tokens
 from .common import PRESS_RELEASE_SMES, app
 from .mission import mission_app
 
@@ -17,4 +17,4 @@ def main() -> None:  # pragma: no cover - console entry point
     app()
 
 
-__all__ = ["PRESS_RELEASE_SMES", "app", "data", "leads", "main", "serve", "tokens"]
+__all__ = ["PRESS_RELEASE_SMES", "app", "data", "leads", "main", "relevance", "serve", "tokens"]

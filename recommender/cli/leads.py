@@ -5,15 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from ..evaluation import load_judgments
-from ..ranking import RANKERS
-from ..workspace import Lead, evaluate_workspace
+from ..workspace import Lead
 from .common import (
     CityOption,
     Format,
@@ -133,29 +129,3 @@ def search(
             text, top=top, markets=market or (), org_types=org_type or (), cities=city or ()
         )
         print_leads(leads, f"Partners for “{text}”", fmt, {"query": text})
-
-
-@app.command()
-def evaluate(
-    judgments: Annotated[Path, typer.Option(help="CSV of sme_id,partner_id,relevance (0-3).")],
-    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
-) -> None:
-    """nDCG@10, P@5, Recall@20 and MRR of every ranker against graded judgments.
-
-    Example: clustermatch evaluate --judgments data/judgments.csv
-    """
-    with errors():
-        grades = load_judgments(judgments)
-        frame = evaluate_workspace(open_workspace(), grades, RANKERS)
-    if fmt is Format.json:
-        out.print_json(frame.to_json(orient="records"))
-        return
-    if fmt is Format.csv:
-        frame.to_csv(sys.stdout, index=False)
-        return
-    table = Table(title=f"Evaluation on {judgments}", title_justify="left")
-    for column in frame.columns:
-        table.add_column(column, justify="left" if column in ("ranker", "segment") else "right")
-    for record in frame.to_dict("records"):
-        table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in record.values()])
-    out.print(table)

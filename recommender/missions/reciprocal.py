@@ -179,7 +179,9 @@ def backward_chunk(
     """Score every SME for partners start..stop (a task: runs wherever the engine puts it)."""
     smes = np.arange(source.n_smes)
     partners = np.arange(start, stop)
-    scores = make_ranker(ranker).score(source.signals(smes, partners), axis=0)
+    scores = make_ranker(ranker, getattr(source, "relevance", None)).score(
+        source.signals(smes, partners), axis=0
+    )
     ok = eligibility.block(smes, partners)
     q = percentile_ranks(scores, ok, axis=0)
     k = min(PARTNER_TOP, len(smes))
@@ -207,7 +209,9 @@ def forward_block(
     """Score every partner for SMEs start..stop and keep each SME's best `keep` by fit."""
     smes = np.arange(start, stop)
     partners = np.arange(source.n_partners)
-    scores = make_ranker(ranker).score(source.signals(smes, partners), axis=1)
+    scores = make_ranker(ranker, getattr(source, "relevance", None)).score(
+        source.signals(smes, partners), axis=1
+    )
     ok = eligibility.block(smes, partners)
     forward_q = percentile_ranks(scores, ok, axis=1)
     fit = np.where(ok, reciprocal_fit(forward_q, backward_q), 0.0).astype(np.float32)
@@ -370,6 +374,7 @@ class WorkspaceSource:
         self.sme_ids = list(sme_ids)
         self.partner_ids = list(partner_ids)
         self.fingerprint = workspace_fingerprint(workspace)
+        self.relevance = workspace.relevance  # a small frozen record: travels to Ray workers
         self._workspace: Workspace | None = workspace
 
     @property
