@@ -28,4 +28,4 @@ def test_opening_a_store_twice_migrates_once(tmp_path: Path) -> None:
     tables = set(inspect(store.engine).get_table_names())
     assert {"smes", "partners", "leads", "lead_events", "feedback", "tokens"} <= tables
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == "0002"
