@@ -194,9 +194,7 @@ def test_an_smes_lead_state_has_no_advisor_notes_nor_actors(world: World) -> Non
     assert move(world, sme_id, "shortlisted").status_code == 200
     note = {"text": "ADVISOR-ONLY: their CTO left"}
     assert world.post(f"{V1}/leads/{sme_id}/{P}/notes", "advisor_own", json=note).status_code == 201
-    own = world.client.get(
-        f"{V1}/leads/{sme_id}/{P}", headers={"Authorization": f"Bearer {token}"}
-    )
+    own = world.client.get(f"{V1}/leads/{sme_id}/{P}", headers={"Authorization": f"Bearer {token}"})
     assert own.status_code == 200
     state = own.json()
     assert state["status"] == "shortlisted" and state["notes"] == []
