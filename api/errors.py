@@ -8,8 +8,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from recommender import ClusterMatchError, ConfigurationError, NotFoundError, ValidationError
-from recommender.storage.pipeline import TransitionError
+from recommender import (
+    ClusterMatchError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
 
 
 class PayloadTooLarge(ClusterMatchError):
@@ -56,8 +61,8 @@ def install(app: FastAPI) -> None:
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
-    @app.exception_handler(TransitionError)
-    async def conflict(_: Request, exc: TransitionError) -> JSONResponse:
+    @app.exception_handler(ConflictError)  # a disallowed lead move, an existing id, a lost race
+    async def conflict(_: Request, exc: ConflictError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
 
     @app.exception_handler(PayloadTooLarge)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from recommender.schema import MAX_DESCRIPTION_CHARS, MAX_FIELD_CHARS
+from recommender.schema import ID_PATTERN, MAX_DESCRIPTION_CHARS, MAX_FIELD_CHARS
 
 Market = Literal["US", "CA", "CN", "SG"]
 OrgType = Literal[
@@ -60,7 +60,7 @@ class SMEFields(Strict):
 
 
 class SMECreate(SMEFields):
-    id: str = Field(min_length=1, max_length=100, pattern=r"^[^\s/]+$", examples=["sme-ksh"])
+    id: str = Field(min_length=1, max_length=100, pattern=ID_PATTERN, examples=["sme-ksh"])
 
 
 class SMEUpdate(Strict):
@@ -91,7 +91,7 @@ class PartnerFields(Strict):
 
 
 class PartnerCreate(PartnerFields):
-    id: str = Field(min_length=1, max_length=100, pattern=r"^[^\s/]+$", examples=["p-cn-002"])
+    id: str = Field(min_length=1, max_length=100, pattern=ID_PATTERN, examples=["p-cn-002"])
 
 
 class PartnerUpdate(Strict):
@@ -152,6 +152,11 @@ class LeadList(BaseModel):
 
 class StatusChange(Strict):
     status: Status
+    from_status: Status | None = Field(
+        default=None,
+        description="The status the caller saw: 409 if the lead has moved since (another "
+        "change came first). Without it the move starts from the current status.",
+    )
 
 
 class NoteCreate(Strict):
@@ -159,7 +164,7 @@ class NoteCreate(Strict):
 
 
 class FeedbackCreate(Strict):
-    interesting: bool
+    interesting: StrictBool  # true or false: 0, 1 or "yes" are refused
     reason: str = Field(default="", max_length=2000)
 
 
@@ -172,7 +177,7 @@ class FeedbackPublic(BaseModel):
 
 
 class EventPublic(BaseModel):
-    actor: str
+    actor: str | None = Field(description="Who made the change; null in an SME's own view.")
     kind: str
     old_value: str
     new_value: str

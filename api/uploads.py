@@ -36,10 +36,8 @@ def check_cluster(
     """Advisors may only write SMEs of their own cluster, new or existing."""
     if principal.role != "advisor":
         return
-    existing = {
-        s.id: s.cluster
-        for s in workspace.store.page("sme", 0, len(records) or 1, ids=[r.id for r in records])[0]
-    }
+    # Early, with row numbers; the import's transaction checks again when it writes.
+    existing = workspace.store.clusters([r.id for r in records])
     problems = []
     for record in records:
         if record.cluster != principal.cluster:
@@ -67,4 +65,5 @@ async def import_upload(
     loaded = await run_in_threadpool(load_profiles, data, side, file.filename or "upload.csv")
     if side == "sme":
         check_cluster(workspace, principal, loaded.records, loaded.source, loaded.rows)
-    return await run_in_threadpool(workspace.import_loaded, [loaded], replace)
+    cluster = principal.cluster if principal.role == "advisor" and side == "sme" else None
+    return await run_in_threadpool(workspace.import_loaded, [loaded], replace, None, False, cluster)

@@ -10,7 +10,14 @@ The public API::
 """
 
 from .config import BUNDLED_DATA, Settings, get_settings
-from .errors import ClusterMatchError, ConfigurationError, NotFoundError, Problem, ValidationError
+from .errors import (
+    ClusterMatchError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    Problem,
+    ValidationError,
+)
 from .evaluation import load_judgments
 from .explain import Explanation
 from .schema import MARKETS, ORG_TYPES, SME, Partner
@@ -23,6 +30,7 @@ __all__ = [
     "SME",
     "ClusterMatchError",
     "ConfigurationError",
+    "ConflictError",
     "Explanation",
     "ImportReport",
     "Lead",

@@ -13,6 +13,10 @@ class NotFoundError(ClusterMatchError):
     """An SME or partner id that is not in the store."""
 
 
+class ConflictError(ClusterMatchError):
+    """A write that lost to the current state: an id that exists, a lead another change moved."""
+
+
 class ConfigurationError(ClusterMatchError):
     """A setting or an installed component that cannot work (e.g. a missing model)."""
 

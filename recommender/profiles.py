@@ -27,6 +27,7 @@ from .errors import Problem, ValidationError
 from .language import detect_language
 from .schema import (
     COLUMNS,
+    ID_PATTERN,
     ISO_COUNTRIES,
     MARKETS,
     MAX_DESCRIPTION_CHARS,
@@ -357,6 +358,18 @@ def _check_id(table: _Table, found: _Found) -> None:
     ids, length = table.columns["id"], table.length("id")
     found.add(length == 0, "id", "empty id")
     found.add(length > 100, "id", "id longer than 100 characters")
+    sized = (length > 0) & (length <= 100)
+    malformed = sized & ~ids.str.fullmatch(ID_PATTERN.strip("^$")).to_numpy(dtype=bool)
+    if malformed.any():
+        text = table.text("id")
+        found.add(
+            malformed,
+            "id",
+            lambda i: (
+                f"id {text[i][:60]!r} may hold only letters, digits, '.', '_' and '-', "
+                "and must start with a letter or digit"
+            ),
+        )
     repeated = ids.duplicated().to_numpy() & (length > 0) & (length <= 100)
     if repeated.any():
         text = table.text("id")

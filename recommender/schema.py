@@ -41,6 +41,8 @@ PARTNER_COLUMNS: tuple[str, ...] = (
 )
 COLUMNS: dict[Side, tuple[str, ...]] = {"sme": SME_COLUMNS, "partner": PARTNER_COLUMNS}
 MAX_DESCRIPTION_CHARS = 10_000
+#: What an SME or partner id may be: it goes into URLs, file names and spreadsheet cells as is.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 MAX_FIELD_CHARS = 500
 
 # ISO 3166-1 alpha-2, officially assigned codes.

@@ -9,7 +9,7 @@ import gc
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -156,27 +156,58 @@ class Workspace:
         loaded: Sequence[LoadedProfiles],
         replace: bool = False,
         progress: Progress | None = None,
+        create: bool = False,
+        cluster: str | None = None,
     ) -> ImportReport:
-        """Import already validated profiles: embed first, then write in one transaction."""
+        """Import already validated profiles: embed first, then write in one transaction
+        (`create` and `cluster` as `Store.import_records` takes them)."""
         embedder = self.embedder
-        before = embedder.embedded_count
+        embedded = 0  # this import's own: the background warmer may embed at the same time
         warnings: list[str] = []
         for batch in loaded:
             # Embedding before writing: a crash here leaves the store as it was.
-            embedder.embed_missing([profile_text(r) for r in batch.records], progress=progress)
+            texts = [profile_text(r) for r in batch.records]
+            embedded += embedder.embed_missing(texts, progress=progress)
             warnings.extend(self._coverage_warnings(batch))
         with self._lock:
             counts = self.store.import_records(
-                {batch.side: batch.records for batch in loaded}, replace=replace
+                {batch.side: batch.records for batch in loaded},
+                replace=replace,
+                create=create,
+                cluster=cluster,
             )
             self._state = None
-        return ImportReport(counts, warnings, embedder.embedded_count - before)
+        return ImportReport(counts, warnings, embedded)
 
-    def save_profile(self, side: Side, data: dict[str, Any]) -> tuple[Any, ImportReport]:
-        """Create or update one profile from field values (validated like a file row)."""
+    def save_profile(
+        self, side: Side, data: dict[str, Any], create: bool = False
+    ) -> tuple[Any, ImportReport]:
+        """Create or update one profile from field values (validated like a file row);
+        with `create`, ConflictError if the id exists."""
         loaded = validate_rows([data], side, "request")
-        report = self.import_loaded([loaded])
+        report = self.import_loaded([loaded], create=create)
         return loaded.records[0], report
+
+    def update_profile(
+        self,
+        side: Side,
+        record_id: str,
+        changes: dict[str, Any],
+        guard: Callable[[Any], None] | None = None,
+    ) -> Any:
+        """Change some fields of one profile; fields not in `changes` keep their stored
+        value even if another writer changed them meanwhile (see `Store.update`)."""
+        record = self.store.update(
+            side,
+            record_id,
+            changes,
+            lambda data: validate_rows([data], side, "request").records[0],
+            guard,
+        )
+        # After the write, which must read the stored row first; the next state would embed it.
+        self.embedder.embed_missing([profile_text(record)])
+        self.refresh()
+        return record
 
     def delete_profile(self, side: Side, record_id: str) -> None:
         """Delete one profile; it is never returned by a query again."""

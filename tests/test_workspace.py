@@ -22,6 +22,7 @@ from corpus import (
 from recommender import MARKETS, Lead, NotFoundError, Workspace
 from recommender.explain import split_sentences
 from recommender.lexical import analyze
+from recommender.profiles import load_profile_file
 from recommender.ranking import RANKERS
 from recommender.schema import profile_text
 from recommender.storage import ImportCounts
@@ -605,3 +606,22 @@ def test_partner_index_partitioned_by_country_gives_the_exact_leads(
         loaded.search("parking", markets=["US"])
     )
     approximate.close()
+
+
+def test_an_imports_embedded_count_is_its_own(
+    workspace: Workspace, corpus_files: tuple[Path, Path]
+) -> None:
+    """The background explanation warmer shares the embedder: what it embeds while an
+    import runs is not the import's."""
+    others = iter(f"a sentence the warmer embeds, number {i}" for i in range(1000))
+
+    def warmer_meanwhile(done: int, total: int) -> None:
+        workspace.embedder.encode([next(others), next(others)])
+
+    smes, partners = corpus_files
+    loaded = [load_profile_file(smes, "sme"), load_profile_file(partners, "partner")]
+    texts = {profile_text(r) for batch in loaded for r in batch.records}
+    before = workspace.embedder.embedded_count
+    report = workspace.import_loaded(loaded, progress=warmer_meanwhile)
+    assert workspace.embedder.embedded_count - before > len(texts)  # the warmer did embed
+    assert report.embedded == len(texts)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Response, status
+
+from recommender.storage.pipeline import LeadState
+from recommender.storage.tokens import Principal
 
 from ..deps import PrincipalDep, WorkspaceDep, can_manage_leads, require, visible_sme
 from ..schemas import (
@@ -162,7 +166,19 @@ def get_lead(sme_id: str, partner_id: str, workspace: WorkspaceDep, principal: P
     """A lead's status, notes and history."""
     visible_sme(workspace, principal, sme_id)
     workspace.partner(partner_id)
-    return workspace.pipeline.get(sme_id, partner_id)
+    return _for_role(workspace.pipeline.get(sme_id, partner_id), principal)
+
+
+def _for_role(state: LeadState, principal: Principal) -> dict[str, Any]:
+    """A lead's state as this caller may read it: an SME sees how its lead moved, not the
+    advisors' notes about it nor who (which advisor token) moved it."""
+    data = asdict(state)
+    if principal.role == "sme":
+        data["notes"] = []
+        data["history"] = [
+            {**event, "actor": None} for event in data["history"] if event["kind"] == "status"
+        ]
+    return data
 
 
 @router.post(
@@ -175,11 +191,14 @@ def change_status(
     workspace: WorkspaceDep,
     principal: PrincipalDep,
 ) -> Any:
-    """Move a lead through the pipeline (409 for a move that is not allowed)."""
+    """Move a lead through the pipeline: 409 for a move that is not allowed, or when the lead
+    is no longer at `from_status` (another change came first)."""
     visible_sme(workspace, principal, sme_id)
     can_manage_leads(principal)
     workspace.partner(partner_id)
-    return workspace.pipeline.set_status(sme_id, partner_id, body.status, principal.actor)
+    return workspace.pipeline.set_status(
+        sme_id, partner_id, body.status, principal.actor, expected=body.from_status
+    )
 
 
 @router.post(

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, HTTPException, Query, UploadFile, status
 
-from recommender import NotFoundError, Problem, Settings, ValidationError, Workspace
+from recommender import SME, NotFoundError, Problem, Settings, ValidationError, Workspace
 from recommender.schema import Side
 from recommender.storage.tokens import Principal
 
-from ..deps import PrincipalDep, SettingsDep, WorkspaceDep, require, visible_sme
+from ..deps import PrincipalDep, SettingsDep, WorkspaceDep, can_see_sme, require, visible_sme
 from ..schemas import (
     ERROR_RESPONSES,
     ErrorBody,
@@ -81,12 +81,16 @@ def create_sme(body: SMECreate, workspace: WorkspaceDep, principal: PrincipalDep
         existing = workspace.store.get("sme", body.id)
     except NotFoundError:
         existing = None
-    if existing is not None:
-        if principal.role == "advisor" and existing.cluster != principal.cluster:
-            # Same neutral answer as the import: do not confirm another cluster's SME.
-            raise ValidationError([Problem("request", None, "id", "id not available")])
-        raise HTTPException(status.HTTP_409_CONFLICT, f"SME '{body.id}' already exists")
-    record, _ = workspace.save_profile("sme", body.model_dump())
+    if (
+        existing is not None
+        and principal.role == "advisor"
+        and existing.cluster != principal.cluster
+    ):
+        # Same neutral answer as the import: do not confirm another cluster's SME.
+        raise ValidationError([Problem("request", None, "id", "id not available")])
+    # The store checks the id again in the transaction that inserts it: of racing creates
+    # of one id, one answers 201 and the others 409.
+    record, _ = workspace.save_profile("sme", body.model_dump(), create=True)
     return _public(record)
 
 
@@ -95,15 +99,20 @@ def update_sme(
     sme_id: str, body: SMEUpdate, workspace: WorkspaceDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     """Change some fields of an SME (an SME may edit its own profile, not its cluster)."""
-    current = visible_sme(workspace, principal, sme_id)
+    visible_sme(workspace, principal, sme_id)
     changes = body.model_dump(exclude_unset=True)
-    if "cluster" in changes and changes["cluster"] != current.cluster and principal.role != "admin":
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "only an admin can move an SME to another cluster"
-        )
-    data = {**_public(current), **changes}
-    record, _ = workspace.save_profile("sme", data)
-    return _public(record)
+
+    def allowed(current: SME) -> None:
+        # Checked on the row as stored, inside the transaction that writes the change.
+        if not can_see_sme(principal, current):
+            raise NotFoundError(f"no SME with id '{sme_id}'")
+        moved = "cluster" in changes and changes["cluster"] != current.cluster
+        if moved and principal.role != "admin":
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, "only an admin can move an SME to another cluster"
+            )
+
+    return _public(workspace.update_profile("sme", sme_id, changes, allowed))
 
 
 @router.delete("/smes/{sme_id}", status_code=204, responses=ERRORS)
@@ -163,12 +172,8 @@ def create_partner(
 ) -> dict[str, Any]:
     """Add a partner organisation."""
     require(principal, "admin", "advisor")
-    try:
-        workspace.store.get("partner", body.id)
-        raise HTTPException(status.HTTP_409_CONFLICT, f"partner '{body.id}' already exists")
-    except NotFoundError:
-        pass
-    record, _ = workspace.save_profile("partner", body.model_dump())
+    # Checked in the inserting transaction: of racing creates one answers 201, the rest 409.
+    record, _ = workspace.save_profile("partner", body.model_dump(), create=True)
     return _public(record)
 
 
@@ -178,11 +183,9 @@ def update_partner(
 ) -> dict[str, Any]:
     """Change some fields of a partner."""
     require(principal, "admin", "advisor")
-    current = workspace.partner(partner_id)
-    record, _ = workspace.save_profile(
-        "partner", {**_public(current), **body.model_dump(exclude_unset=True)}
-    )
-    return _public(record)
+    workspace.partner(partner_id)
+    changes = body.model_dump(exclude_unset=True)
+    return _public(workspace.update_profile("partner", partner_id, changes))
 
 
 @router.delete("/partners/{partner_id}", status_code=204, responses=ERRORS)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -43,3 +46,24 @@ def connect(url: str, upgrade: bool = True) -> Engine:
     if upgrade:
         migrate(engine)
     return engine
+
+
+@contextmanager
+def writing(engine: Engine, *tables: str) -> Iterator[Session]:
+    """A session in one transaction that holds the write lock before it reads anything, so a
+    read-then-write (a lead's status, an id's existence, an SME's cluster) cannot be overtaken
+    by another writer between the two.
+
+    SQLite: BEGIN IMMEDIATE, one writer at a time (a deferred transaction that read first
+    would fail with "database is locked" when it tried to write after another had). PostgreSQL:
+    each named table locked against other writers until commit, readers unaffected (rows that
+    may not exist yet cannot be locked with SELECT ... FOR UPDATE).
+    """
+    with Session(engine) as session, session.begin():
+        connection = session.connection()
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            for table in tables:
+                connection.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        yield session

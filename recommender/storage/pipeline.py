@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import ClusterMatchError, NotFoundError
+from ..errors import ConflictError, NotFoundError
+from .database import writing
 from .models import FeedbackRow, LeadEventRow, LeadRow, PartnerRow, SMERow, utcnow
 
 STATUSES = ("suggested", "shortlisted", "contacted", "meeting", "agreement", "declined")
@@ -24,7 +29,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class TransitionError(ClusterMatchError):
+class TransitionError(ConflictError):
     """A status change the pipeline does not allow."""
 
 
@@ -63,56 +68,107 @@ def _event(row: LeadEventRow) -> LeadEvent:
     return LeadEvent(row.actor, row.kind, row.old_value, row.new_value, row.at)
 
 
+def _insert(session: Session, model: Any) -> Any:
+    """An INSERT that can say ON CONFLICT, in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def _require_pair(session: Session, sme_id: str, partner_id: str) -> None:
+    if session.get(SMERow, sme_id) is None:
+        raise NotFoundError(f"no SME with id '{sme_id}'")
+    if session.get(PartnerRow, partner_id) is None:
+        raise NotFoundError(f"no partner with id '{partner_id}'")
+
+
 class Pipeline:
-    """Lead statuses, notes and SME feedback in the database."""
+    """Lead statuses, notes and SME feedback in the database.
+
+    Every change is one transaction that holds the lead's lock from before it reads the
+    lead: concurrent first changes of an untracked lead create one row (INSERT ... ON
+    CONFLICT DO NOTHING), and concurrent moves run one after the other, each from the status
+    the one before left, so the history stays one chain.
+    """
 
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def _lead(self, session: Session, sme_id: str, partner_id: str, create: bool) -> LeadRow | None:
-        row = session.scalar(
-            select(LeadRow).where(LeadRow.sme_id == sme_id, LeadRow.partner_id == partner_id)
+    @contextmanager
+    def _changing(self, sme_id: str, partner_id: str) -> Iterator[tuple[Session, LeadRow]]:
+        """The lead's row, tracked from now on and locked until the transaction ends."""
+        try:
+            with writing(self.engine) as session:
+                _require_pair(session, sme_id, partner_id)
+                now = utcnow()
+                session.execute(
+                    _insert(session, LeadRow)
+                    .values(
+                        sme_id=sme_id,
+                        partner_id=partner_id,
+                        status="suggested",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["sme_id", "partner_id"])
+                )
+                row = session.scalars(
+                    select(LeadRow)
+                    .where(LeadRow.sme_id == sme_id, LeadRow.partner_id == partner_id)
+                    .with_for_update()  # PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+                ).one()
+                yield session, row
+        except IntegrityError:
+            # PostgreSQL only: the SME or partner was deleted between the check and the insert.
+            raise NotFoundError(
+                f"no lead between '{sme_id}' and '{partner_id}' (a profile was deleted)"
+            ) from None
+
+    def _state(self, session: Session, row: LeadRow) -> LeadState:
+        events = [
+            _event(e)
+            for e in session.scalars(
+                select(LeadEventRow).where(LeadEventRow.lead_id == row.id).order_by(LeadEventRow.id)
+            )
+        ]
+        return LeadState(
+            row.sme_id,
+            row.partner_id,
+            row.status,
+            row.updated_at,
+            notes=[e for e in events if e.kind == "note"],
+            history=events,
         )
-        if row is None and create:
-            if session.get(SMERow, sme_id) is None:
-                raise NotFoundError(f"no SME with id '{sme_id}'")
-            if session.get(PartnerRow, partner_id) is None:
-                raise NotFoundError(f"no partner with id '{partner_id}'")
-            row = LeadRow(sme_id=sme_id, partner_id=partner_id, status="suggested")
-            session.add(row)
-            session.flush()
-        return row
 
     def get(self, sme_id: str, partner_id: str) -> LeadState:
         """A lead's state; untracked pairs are 'suggested' with no history."""
         with Session(self.engine) as session:
-            row = self._lead(session, sme_id, partner_id, create=False)
+            row = session.scalar(
+                select(LeadRow).where(LeadRow.sme_id == sme_id, LeadRow.partner_id == partner_id)
+            )
             if row is None:
                 return LeadState(sme_id, partner_id, "suggested", None)
-            events = [
-                _event(e)
-                for e in session.scalars(
-                    select(LeadEventRow)
-                    .where(LeadEventRow.lead_id == row.id)
-                    .order_by(LeadEventRow.id)
-                )
-            ]
-            return LeadState(
-                sme_id,
-                partner_id,
-                row.status,
-                row.updated_at,
-                notes=[e for e in events if e.kind == "note"],
-                history=events,
-            )
+            return self._state(session, row)
 
-    def set_status(self, sme_id: str, partner_id: str, status: str, actor: str) -> LeadState:
-        """Move a lead; TransitionError if the move is not allowed."""
-        if status not in STATUSES:
-            raise TransitionError(f"unknown status '{status}' (one of {', '.join(STATUSES)})")
-        with Session(self.engine) as session, session.begin():
-            row = self._lead(session, sme_id, partner_id, create=True)
-            assert row is not None
+    def set_status(
+        self,
+        sme_id: str,
+        partner_id: str,
+        status: str,
+        actor: str,
+        expected: str | None = None,
+    ) -> LeadState:
+        """Move a lead; TransitionError if the move is not allowed, ConflictError if the lead
+        is no longer at `expected` (another move came first). Without `expected`, the move
+        starts from the status read under the lock."""
+        for value in (status, expected):
+            if value is not None and value not in STATUSES:
+                raise TransitionError(f"unknown status '{value}' (one of {', '.join(STATUSES)})")
+        with self._changing(sme_id, partner_id) as (session, row):
+            if expected is not None and row.status != expected:
+                raise ConflictError(
+                    f"the lead is now '{row.status}', not '{expected}': another change came "
+                    "first; reload it and try again"
+                )
             if status != row.status:
                 if status not in TRANSITIONS[row.status]:
                     allowed = ", ".join(sorted(TRANSITIONS[row.status]))
@@ -130,16 +186,16 @@ class Pipeline:
                 )
                 row.status = status
                 row.updated_at = utcnow()
-        return self.get(sme_id, partner_id)
+                session.flush()
+            return self._state(session, row)
 
     def add_note(self, sme_id: str, partner_id: str, text: str, actor: str) -> LeadState:
         """Attach a note to a lead (tracking it if it was only suggested)."""
-        with Session(self.engine) as session, session.begin():
-            row = self._lead(session, sme_id, partner_id, create=True)
-            assert row is not None
+        with self._changing(sme_id, partner_id) as (session, row):
             session.add(LeadEventRow(lead_id=row.id, actor=actor, kind="note", new_value=text))
             row.updated_at = utcnow()
-        return self.get(sme_id, partner_id)
+            session.flush()
+            return self._state(session, row)
 
     def statuses(self, sme_ids: Sequence[str]) -> dict[tuple[str, str], str]:
         """Status of every tracked lead of these SMEs."""
@@ -170,21 +226,16 @@ class Pipeline:
         self, sme_id: str, partner_id: str, interesting: bool, reason: str, actor: str
     ) -> Feedback:
         """Record (or replace) an SME's verdict on a partner."""
-        with Session(self.engine) as session, session.begin():
-            if session.get(SMERow, sme_id) is None:
-                raise NotFoundError(f"no SME with id '{sme_id}'")
-            if session.get(PartnerRow, partner_id) is None:
-                raise NotFoundError(f"no partner with id '{partner_id}'")
-            row = session.scalar(
-                select(FeedbackRow).where(
-                    FeedbackRow.sme_id == sme_id, FeedbackRow.partner_id == partner_id
-                )
+        at = utcnow()
+        values = {"interesting": interesting, "reason": reason, "actor": actor, "at": at}
+        with writing(self.engine) as session:
+            _require_pair(session, sme_id, partner_id)
+            # One statement, so two first verdicts at once cannot both insert.
+            session.execute(
+                _insert(session, FeedbackRow)
+                .values(sme_id=sme_id, partner_id=partner_id, **values)
+                .on_conflict_do_update(index_elements=["sme_id", "partner_id"], set_=values)
             )
-            if row is None:
-                row = FeedbackRow(sme_id=sme_id, partner_id=partner_id)
-                session.add(row)
-            at = utcnow()
-            row.interesting, row.reason, row.actor, row.at = interesting, reason, actor, at
         return Feedback(sme_id, partner_id, interesting, reason, actor, at)
 
     def feedback(self, sme_id: str) -> dict[str, Feedback]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
+from dataclasses import replace as dataclass_replace
 from datetime import datetime
 from json.encoder import encode_basestring as _escape  # what json.dumps uses for a str
 from operator import attrgetter
@@ -18,10 +19,10 @@ from typing import Any
 from sqlalchemy import JSON, Engine, Select, Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError
+from ..errors import ConflictError, NotFoundError
 from ..schema import SME, Partner, Side
-from .database import connect
-from .models import PartnerRow, SMERow, utcnow
+from .database import connect, writing
+from .models import PartnerRow, SMERow, TokenRow, utcnow
 
 _ROWS: dict[Side, Any] = {"sme": SMERow, "partner": PartnerRow}
 _LABEL: dict[Side, str] = {"sme": "SME", "partner": "partner"}
@@ -39,6 +40,19 @@ _JSON_FIELDS = frozenset(
 )
 #: Rows a bulk statement: big enough to amortise a round trip, small enough for memory.
 _BATCH = 5000
+#: Values of one IN (...) list: each is a bound parameter, and PostgreSQL takes at most 65,535
+#: in one statement.
+_IN_CHUNK = 1000
+
+
+def _revoke_tokens(session: Session, sme_ids: Sequence[str]) -> None:
+    """Revoke the SME tokens of these SMEs (they are being deleted)."""
+    session.execute(
+        update(TokenRow)
+        .where(TokenRow.role == "sme", TokenRow.sme_id.in_(list(sme_ids)))
+        .where(TokenRow.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 @dataclass(frozen=True)
@@ -210,21 +224,71 @@ class Store:
         self.engine: Engine = connect(url)
 
     def import_records(
-        self, batches: dict[Side, Sequence[SME | Partner]], replace: bool = False
+        self,
+        batches: dict[Side, Sequence[SME | Partner]],
+        replace: bool = False,
+        create: bool = False,
+        cluster: str | None = None,
     ) -> dict[Side, ImportCounts]:
-        """Upsert each side's records (and with replace, delete the rest) in one transaction."""
+        """Upsert each side's records (and with replace, delete the rest) in one transaction.
+
+        The transaction holds the write lock of its tables before it reads what is stored,
+        so its checks hold when it writes. `create`: every record must be new (ConflictError
+        otherwise). `cluster`: an SME stored under another cluster may not be written (an
+        advisor's import; ConflictError, nothing written).
+        """
         counts: dict[Side, ImportCounts] = {}
-        with Session(self.engine) as session, session.begin():
+        tables = [_ROWS[side].__tablename__ for side in batches]
+        with writing(self.engine, *tables) as session:
             for side, records in batches.items():
-                counts[side] = self._upsert(session, side, records, replace)
+                if cluster is not None and side == "sme":
+                    self._check_owner(session, records, cluster)
+                counts[side] = self._upsert(session, side, records, replace, create)
         return counts
 
+    def _check_owner(self, session: Session, records: Sequence[Any], cluster: str) -> None:
+        taken = [
+            record_id
+            for record_id, owner in self._clusters(session, [r.id for r in records]).items()
+            if owner != cluster
+        ]
+        if taken:
+            # Neutral wording, as the upload check: never confirm which cluster owns an id.
+            shown = ", ".join(sorted(taken)[:10])
+            raise ConflictError(
+                f"SME id(s) not available: {shown}{' ...' if len(taken) > 10 else ''}; "
+                "nothing was imported"
+            )
+
+    def _clusters(self, session: Session, ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = list(ids[start : start + _IN_CHUNK])
+            found.update(
+                session.execute(select(SMERow.id, SMERow.cluster).where(SMERow.id.in_(chunk))).all()
+            )
+        return found
+
+    def clusters(self, ids: Sequence[str]) -> dict[str, str]:
+        """The cluster of each of these SME ids that is stored (any number of ids)."""
+        with Session(self.engine) as session:
+            return self._clusters(session, ids)
+
     def _upsert(
-        self, session: Session, side: Side, records: Sequence[SME | Partner], replace: bool
+        self,
+        session: Session,
+        side: Side,
+        records: Sequence[SME | Partner],
+        replace: bool,
+        create: bool,
     ) -> ImportCounts:
         model = _ROWS[side]
         stored = select(model.id, model.content_hash)
         existing: dict[str, str] = dict(session.execute(stored).all())
+        if create:
+            present = [r.id for r in records if r.id in existing]
+            if present:
+                raise ConflictError(f"{_LABEL[side]} '{present[0]}' already exists")
         digests = content_hashes(records)
         new, changed = _changes(records, digests, existing)
         # Unchanged rows, most of a re-import, are neither built nor sent. New rows go in as
@@ -240,11 +304,41 @@ class Store:
         if replace:
             incoming = {r.id for r in records}
             stale = [key for key in existing if key not in incoming]
-            for start in range(0, len(stale), 500):
-                session.execute(delete(model).where(model.id.in_(stale[start : start + 500])))
+            for start in range(0, len(stale), _IN_CHUNK):
+                chunk = stale[start : start + _IN_CHUNK]
+                if side == "sme":
+                    _revoke_tokens(session, chunk)
+                session.execute(delete(model).where(model.id.in_(chunk)))
             removed = len(stale)
         unchanged = len(records) - len(new) - len(changed)
         return ImportCounts(len(new), len(changed), unchanged, removed)
+
+    def update(
+        self,
+        side: Side,
+        record_id: str,
+        changes: dict[str, Any],
+        build: Callable[[dict[str, Any]], Any],
+        guard: Callable[[Any], None] | None = None,
+    ) -> Any:
+        """Change some fields of one record, read and written in one locked transaction: a
+        concurrent change of other fields is kept. `build` makes the record from all its
+        field values (validating them); `guard` may refuse the change after seeing the
+        current record. NotFoundError if absent."""
+        model = _ROWS[side]
+        with writing(self.engine, model.__tablename__) as session:
+            row = session.get(model, record_id, with_for_update=True)
+            if row is None:
+                raise NotFoundError(f"no {_LABEL[side]} with id '{record_id}'")
+            current = _to_record(side, row)
+            if guard is not None:
+                guard(current)
+            fields_now = {k: v for k, v in asdict(current).items() if k != "extra"}
+            record = dataclass_replace(build({**fields_now, **changes}), extra=current.extra)
+            if record != current:
+                for name, value in _to_columns(record, content_hash(record), utcnow()).items():
+                    setattr(row, name, value)
+        return record
 
     def data_version(self, side: Side) -> str:
         """A digest of every row of a side: derived indexes are rebuilt when it changes."""
@@ -299,12 +393,15 @@ class Store:
             return int(session.scalar(select(func.count()).select_from(_ROWS[side])) or 0)
 
     def delete(self, side: Side, record_id: str) -> None:
-        """Remove one profile (its leads and feedback go with it); NotFoundError if absent."""
+        """Remove one profile (its leads and feedback go with it); NotFoundError if absent.
+        An SME's tokens are revoked with it: a new SME given the same id is not theirs."""
         model = _ROWS[side]
-        with Session(self.engine) as session, session.begin():
+        with writing(self.engine, model.__tablename__) as session:
             row = session.get(model, record_id)
             if row is None:
                 raise NotFoundError(f"no {_LABEL[side]} with id '{record_id}'")
+            if side == "sme":
+                _revoke_tokens(session, [record_id])
             session.delete(row)
 
     def page(

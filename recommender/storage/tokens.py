@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
-from .models import TokenRow, utcnow
+from .models import SMERow, TokenRow, utcnow
 
 Role = Literal["admin", "advisor", "sme"]
 ROLES: tuple[Role, ...] = ("admin", "advisor", "sme")
@@ -55,6 +55,9 @@ class TokenStore:
             raise ValueError("an SME token needs --sme")
         token = "cm_" + secrets.token_urlsafe(32)
         with Session(self.engine) as session, session.begin():
+            # A token for an id nobody holds yet would belong to whoever creates it later.
+            if role == "sme" and session.get(SMERow, sme_id) is None:
+                raise NotFoundError(f"no SME with id '{sme_id}'")
             session.add(
                 TokenRow(
                     digest=_digest(token),

@@ -650,8 +650,12 @@ def test_feedback_of_one_sme_is_invisible_to_another(seeded: World) -> None:
 
 
 def test_notes_of_one_sme_are_invisible_to_another(seeded: World) -> None:
-    own = seeded.get(f"{V1}/leads/{SME_X}/{P}", "sme_self").json()
-    assert "SECRET-NOTE-X" in {n["new_value"] for n in own["notes"]}
+    advisor = seeded.get(f"{V1}/leads/{SME_X}/{P}", "advisor_own").json()
+    assert "SECRET-NOTE-X" in {n["new_value"] for n in advisor["notes"]}
+    # Notes are the advisors' own: the SME itself reads its lead's status, not them.
+    own = seeded.get(f"{V1}/leads/{SME_X}/{P}", "sme_self")
+    assert own.status_code == 200
+    assert own.json()["notes"] == [] and "SECRET" not in own.text
     for role, sme in (("sme_self", SME_Y), ("sme_other", SME_X), ("advisor_other", SME_X)):
         response = seeded.get(f"{V1}/leads/{sme}/{P}", role)
         assert response.status_code == 404
