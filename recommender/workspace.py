@@ -687,7 +687,7 @@ def _reasons(
     sectors: list[str],
     segment: str | None = None,
 ) -> list[str]:
-    reasons = [f"same market segment: {segment}"] if segment else []
+    reasons = []
     if isinstance(source, SME) and isinstance(record, Partner):
         if record.country in source.markets:
             reasons.append(f"in target market {record.country}")
@@ -701,6 +701,8 @@ def _reasons(
             reasons.append(f"seeks {source.org_type} partners")
     elif isinstance(record, Partner):
         reasons.append(f"in {record.city}, {record.country}")
+    if segment:
+        reasons.append(f"same market segment: {segment}")
     if sectors:
         reasons.append(f"shared sectors: {', '.join(sectors)}")
     if language and record.language and language != record.language:

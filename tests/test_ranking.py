@@ -9,14 +9,13 @@ from recommender.ranking import (
     RANKERS,
     DenseRanker,
     HybridRanker,
-    HybridWeights,
     LexicalRanker,
     Signals,
     make_ranker,
     mmr,
     top_k,
-    zscore,
 )
+from recommender.relevance import default_model
 
 
 def signals(**overrides: np.ndarray) -> Signals:
@@ -32,120 +31,55 @@ def signals(**overrides: np.ndarray) -> Signals:
     return Signals(**{**base, **overrides})
 
 
-def test_zscore_standardises() -> None:
-    values = np.array([1.0, 2.0, 3.0, 6.0])
-    out = zscore(values)
-    np.testing.assert_allclose(out, (values - 3.0) / np.std(values), rtol=1e-6)
-    assert out.mean() == pytest.approx(0.0, abs=1e-6)
-    assert out.std() == pytest.approx(1.0, rel=1e-5)
-
-
-@pytest.mark.parametrize("values", [[5.0, 5.0, 5.0], [2.0], []])
-def test_zscore_of_constant_or_tiny_pools_is_zero(values: list[float]) -> None:
-    out = zscore(np.array(values))
-    assert out.shape == (len(values),)
-    assert not out.any()
-
-
 def test_dense_and_lexical_rankers_return_their_signal() -> None:
-    s = signals(dense=np.array([0.1, 0.9, 0.5]), lexical=np.array([3.0, 0.0, 7.0]))
-    np.testing.assert_allclose(DenseRanker().score(s), [0.1, 0.9, 0.5], rtol=1e-6)
-    np.testing.assert_allclose(LexicalRanker().score(s), [3.0, 0.0, 7.0])
+    s = signals(dense=np.array([0.1, 0.9]), lexical=np.array([3.0, 0.0]))
+    np.testing.assert_allclose(DenseRanker().score(s), [0.1, 0.9], rtol=1e-6)
+    np.testing.assert_allclose(LexicalRanker().score(s), [3.0, 0.0], rtol=1e-6)
 
 
-def test_hybrid_score_is_the_documented_sum() -> None:
-    dense = np.array([0.2, 0.4, 0.9, 0.5])
-    lexical = np.array([0.0, 5.0, 1.0, 2.0])
-    same = np.array([True, False, True, True])
-    preferred = np.array([False, True, False, False])
-    sectors = np.array([0.0, 0.5, 1.0, 0.0])
-    w = HybridWeights()
-    dz = (dense - dense.mean()) / dense.std()
-    lz = (lexical - lexical.mean()) / lexical.std()
-    lexical_weight = np.where(same, w.lexical_same_language, w.lexical_cross_language)
-    expected = dz + lexical_weight * lz + w.preferred_type * preferred + w.sectors * sectors
-
-    got = HybridRanker().score(
-        signals(
-            dense=dense, lexical=lexical, same_language=same, preferred=preferred, sectors=sectors
-        )
-    )
-
-    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+def test_hybrid_is_the_relevance_probability_of_each_pair() -> None:
+    model = default_model()
+    s = signals(dense=np.array([0.1, 0.5, 0.3]), lexical=np.array([0.0, 4.0, 1.0]))
+    got = HybridRanker(model).score(s)
+    np.testing.assert_allclose(got, model.probability(s), rtol=1e-6)
+    assert ((got > 0) & (got < 1)).all()
+    assert got[1] > got[2] > got[0]  # more similar and more shared words: more relevant
 
 
-def test_hybrid_trusts_words_more_where_the_model_does_not_know_the_language() -> None:
-    dense = np.array([0.2, 0.4, 0.9, 0.5])
-    lexical = np.array([0.0, 5.0, 1.0, 2.0])
-    same = np.array([False, False, True, False])
-    covered = np.array([True, False, True, False])
-    w = HybridWeights()
-    dz = (dense - dense.mean()) / dense.std()
-    lz = (lexical - lexical.mean()) / lexical.std()
-    dense_weight = np.where(covered, 1.0, w.dense_uncovered)
-    lexical_weight = np.where(same | ~covered, w.lexical_same_language, w.lexical_cross_language)
-
-    got = HybridRanker().score(
-        signals(dense=dense, lexical=lexical, same_language=same, covered=covered)
-    )
-
-    np.testing.assert_allclose(got, dense_weight * dz + lexical_weight * lz, rtol=1e-5, atol=1e-6)
-    assert w.dense_uncovered < 1.0
+def test_hybrid_scores_do_not_depend_on_the_pool() -> None:
+    ranker = make_ranker("hybrid")
+    dense = np.array([0.1, 0.5, 0.3, 0.7], np.float32)
+    full = ranker.score(signals(dense=dense, lexical=np.arange(4.0)))
+    part = ranker.score(signals(dense=dense[[1, 3]], lexical=np.array([1.0, 3.0])))
+    np.testing.assert_allclose(full[[1, 3]], part, rtol=1e-6)
 
 
-def test_batch_scores_normalise_along_the_candidate_axis() -> None:
-    rng = np.random.default_rng(4)
-    shape = (3, 6)  # queries x candidates
+def test_batch_scores_equal_one_query_at_a_time() -> None:
+    rng = np.random.default_rng(0)
     batch = signals(
-        dense=rng.random(shape).astype(np.float32),
-        lexical=rng.random(shape).astype(np.float32) * 5,
-        same_language=rng.random(shape) < 0.5,
-        preferred=rng.random(shape) < 0.3,
-        sectors=rng.random(shape).astype(np.float32),
-        covered=rng.random(shape) < 0.7,
+        dense=rng.normal(size=(3, 5)).astype(np.float32),
+        lexical=rng.random((3, 5)).astype(np.float32),
+        same_language=np.ones((3, 5), bool),
+        preferred=np.zeros((3, 5), bool),
+        sectors=np.zeros((3, 5), np.float32),
+        covered=np.ones((3, 5), bool),
     )
-    per_row = HybridRanker().score(batch, axis=1)
-    per_column = HybridRanker().score(batch, axis=0)
-
-    for q in range(shape[0]):
-        one = Signals(*(getattr(batch, f)[q] for f in batch.__dataclass_fields__))
-        np.testing.assert_allclose(per_row[q], HybridRanker().score(one), rtol=1e-5, atol=1e-5)
-    for c in range(shape[1]):
-        one = Signals(*(getattr(batch, f)[:, c] for f in batch.__dataclass_fields__))
-        np.testing.assert_allclose(
-            per_column[:, c], HybridRanker().score(one), rtol=1e-5, atol=1e-5
-        )
+    ranker = make_ranker("hybrid")
+    per_row = ranker.score(batch, axis=1)
+    for q in range(3):
+        one = signals(dense=batch.dense[q], lexical=batch.lexical[q])
+        np.testing.assert_allclose(per_row[q], ranker.score(one), rtol=1e-5)
 
 
-def test_zscore_along_an_axis() -> None:
-    values = np.array([[1.0, 2.0, 3.0], [5.0, 5.0, 5.0]])
-    out = zscore(values, axis=1)
-    np.testing.assert_allclose(out[0], [-1.2247449, 0.0, 1.2247449], rtol=1e-5)
-    assert not out[1].any()
-
-
-def test_hybrid_counts_lexical_evidence_less_across_languages() -> None:
-    dense = np.array([0.5, 0.5, 0.1])
-    lexical = np.array([4.0, 4.0, 0.0])
-    score = HybridRanker().score(
-        signals(dense=dense, lexical=lexical, same_language=np.array([True, False, True]))
-    )
-    assert score[0] > score[1]
-
-
-def test_hybrid_prefers_the_sought_type_and_shared_sectors() -> None:
-    base = {"dense": np.array([0.5, 0.5, 0.5]), "lexical": np.array([1.0, 1.0, 1.0])}
-    preferred = HybridRanker().score(signals(**base, preferred=np.array([False, True, False])))
-    assert preferred[1] > preferred[0] == preferred[2]
-    sectors = HybridRanker().score(signals(**base, sectors=np.array([0.0, 0.0, 0.8])))
-    assert sectors[2] > sectors[0] == sectors[1]
-
-
-def test_hybrid_weights_can_be_changed() -> None:
-    s = signals(dense=np.array([0.9, 0.1]), preferred=np.array([False, True]))
-    assert HybridRanker().score(s)[0] > HybridRanker().score(s)[1]
-    boosted = HybridRanker(HybridWeights(preferred_type=5.0)).score(s)
-    assert boosted[1] > boosted[0]
+def test_hybrid_prefers_the_sought_type_and_a_shared_segment() -> None:
+    base = {"dense": np.full(3, 0.3, np.float32)}
+    ranker = make_ranker("hybrid")
+    preferred = ranker.score(signals(**base, preferred=np.array([False, True, False])))
+    assert preferred[1] > preferred[0]
+    shared = ranker.score(signals(**base, segments=np.array([0.0, 0.0, 0.8], np.float32)))
+    assert shared[2] > shared[0]
+    off = ranker.score(signals(**base, off_mobility=np.array([0.0, 0.9, 0.0], np.float32)))
+    assert off[1] < off[0]  # a look-alike outside smart mobility is less of a lead
 
 
 def test_make_ranker_knows_every_name() -> None:

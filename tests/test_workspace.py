@@ -405,7 +405,8 @@ def test_lead_to_dict_is_json_ready(loaded: Workspace) -> None:
         "US",
         "Boston",
     )
-    assert set(first["signals"]) == {"dense", "lexical", "sectors", "preferred_type"}
+    assert set(first["signals"]) == {"dense", "lexical", "sectors", "preferred_type", "segments"}
+    assert 0 < first["relevance"] < 1 and first["band"] in {"strong", "good", "weak", "not a lead"}
     assert "in target market US" in first["explanation"]["reasons"]
 
 
