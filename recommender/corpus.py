@@ -124,10 +124,19 @@ class Corpus:
 
     def segment_confidences(self, vectors: np.ndarray) -> np.ndarray:
         """Segment confidences of any vectors (profiles or a search text)."""
-        sims = similarities(
-            vectors, self.segment_vectors, self.segment_owners, len(self.taxonomy.ids)
-        )
-        return confidences(sims)
+        # In chunks: the float64 similarities of a million profiles would take 700 MB at once.
+        parts = [
+            confidences(
+                similarities(
+                    vectors[start : start + 65_536],
+                    self.segment_vectors,
+                    self.segment_owners,
+                    len(self.taxonomy.ids),
+                )
+            )
+            for start in range(0, len(vectors), 65_536)
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, len(self.taxonomy.ids)), np.float32)
 
     def sector_terms(self, texts: list[str]) -> sp.csr_matrix:
         if not len(self.sector_vocabulary):
@@ -140,9 +149,10 @@ def mean_cosine(vectors: np.ndarray, others: np.ndarray) -> np.ndarray:
     if not len(others) or not len(vectors):
         return np.zeros(len(vectors), dtype=np.float32)
     rows = np.random.default_rng(0).permutation(len(others))[:MEAN_SAMPLE]
-    sample_mean = np.asarray(others[np.sort(rows)], np.float32).mean(axis=0)
-    # The mean of dot products is the dot product with the mean: one matrix-vector product.
-    return (np.asarray(vectors, np.float32) @ sample_mean).astype(np.float32)
+    sample_mean = np.asarray(others[np.sort(rows)], np.float64).mean(axis=0)
+    # The mean of dot products is the dot product with the mean: one matrix-vector product,
+    # in float64 so that every process (Ray workers too) rounds it to the same float32.
+    return (np.asarray(vectors, np.float64) @ sample_mean).astype(np.float32)
 
 
 #: The names the rest of the code knew these by.

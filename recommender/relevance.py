@@ -115,7 +115,10 @@ class RelevanceModel:
         return self.probability_of(feature_matrix(evidence))
 
     def probability_of(self, features: np.ndarray) -> np.ndarray:
-        logits = features @ np.asarray(self.coefficients, np.float32) + np.float32(self.intercept)
+        # einsum, not a BLAS product: a pair's score must not depend on the block it is
+        # computed in (missions split work differently over engines), and BLAS rounding does.
+        weights = np.asarray(self.coefficients, np.float64)
+        logits = np.einsum("...f,f->...", features.astype(np.float64), weights) + self.intercept
         return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
 
     def to_json(self) -> str:

@@ -96,18 +96,20 @@ def similarities(
     vectors: np.ndarray, description_vectors: np.ndarray, owners: np.ndarray, n_segments: int
 ) -> np.ndarray:
     """Cosine of each profile to each segment's closest description: (profiles, segments)."""
-    scores = np.asarray(vectors, np.float32) @ np.asarray(description_vectors, np.float32).T
+    # float64: every process (a Ray worker too) must round to the same confidences.
+    scores = np.asarray(vectors, np.float64) @ np.asarray(description_vectors, np.float64).T
     # Descriptions are grouped by segment (description_owners): one reduceat per profile row.
     starts = np.searchsorted(owners, np.arange(n_segments))
     if not len(scores):
         return np.zeros((0, n_segments), dtype=np.float32)
-    return np.maximum.reduceat(scores, starts, axis=1).astype(np.float32)
+    return np.maximum.reduceat(scores, starts, axis=1)
 
 
 def confidences(similarity: np.ndarray, temperature: float = TEMPERATURE) -> np.ndarray:
     """Softmax over segments, per profile (rows sum to 1)."""
     if not similarity.size:
         return similarity.astype(np.float32)
+    similarity = np.asarray(similarity, np.float64)
     logits = (similarity - similarity.max(axis=1, keepdims=True)) / temperature
     weights = np.exp(logits)
     return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)

@@ -51,7 +51,8 @@ def segment_overlap(rows: np.ndarray, query: np.ndarray | None) -> np.ndarray:
     """Probability that two profiles fall in the same segment (product of confidences)."""
     if query is None:
         return np.zeros(rows.shape[0], dtype=np.float32)
-    return (np.asarray(rows, np.float32) @ np.asarray(query, np.float32).T).astype(np.float32)
+    # In float64 then rounded: the same value whatever block shape the product runs in.
+    return (np.asarray(rows, np.float64) @ np.asarray(query, np.float64).T).astype(np.float32)
 
 
 def binary_rows(rows: sp.csr_matrix) -> sp.csr_matrix:
