@@ -14,16 +14,22 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 # A parent that keeps two hashing workers busy until it is killed.
 PARENT = """
-import itertools
+import itertools, sys
 from functools import partial
 from recommender.embedding.backends import HashingEmbedder
 from recommender.embedding.factory import create_embedder
 from recommender.embedding.parallel import ParallelEmbedder
 build = partial(create_embedder, "hashing")
 embedder = ParallelEmbedder(HashingEmbedder(), build, processes=2, min_texts=1)
-print("ready", flush=True)
+said = False
+def working(done, total):
+    # Results came back: the workers are past their start-up and embedding.
+    global said
+    if not said:
+        print("working", flush=True)
+        said = True
 for n in itertools.count():
-    embedder.encode([f"text {n} {i}" for i in range(20_000)], batch_size=64)
+    embedder.encode([f"text {n} {i}" for i in range(200_000)], batch_size=64, progress=working)
 """
 
 
@@ -41,15 +47,14 @@ def test_workers_die_with_a_killed_parent() -> None:
     )
     workers: list[psutil.Process] = []
     try:
-        assert parent.stdout is not None and parent.stdout.readline().strip() == "ready"
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "working"
         me = psutil.Process(parent.pid)
         deadline = time.monotonic() + 60
-        while len(workers) < 2 and time.monotonic() < deadline:
-            # The two workers, and the resource tracker: all of the parent's descendants.
+        while len(workers) < 3 and time.monotonic() < deadline:
+            # The two workers and the resource tracker: all of the parent's descendants.
             workers = [c for c in me.children(recursive=True) if _alive(c)]
             time.sleep(0.1)
-        assert len(workers) >= 2, "the workers did not start"
-        time.sleep(1.0)  # the workers are up and embedding
+        assert len(workers) == 3, "the workers did not start"
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait(timeout=10)
         deadline = time.monotonic() + 5
