@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +13,7 @@ from recommender import (
     ConfigurationError,
     ConflictError,
     NotFoundError,
+    Problem,
     ValidationError,
 )
 
@@ -21,9 +22,9 @@ class PayloadTooLarge(ClusterMatchError):
     """An upload over the configured limit."""
 
 
-def _problems(exc: ValidationError) -> list[dict[str, object]]:
+def _problems(problems: Sequence[Problem]) -> list[dict[str, object]]:
     return [
-        {"file": p.file, "row": p.row, "column": p.column, "reason": p.reason} for p in exc.problems
+        {"file": p.file, "row": p.row, "column": p.column, "reason": p.reason} for p in problems
     ]
 
 
@@ -31,11 +32,16 @@ def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
 
     @app.exception_handler(ValidationError)
-    async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: ValidationError) -> JSONResponse:
+        # A short answer however bad the file: the first problems and how many in all.
+        shown = request.app.state.settings.max_reported_problems
+        total = len(exc.problems)
+        listed = "" if total <= shown else f" (the first {shown} listed)"
         return JSONResponse(
             {
-                "detail": f"{len(exc.problems)} problem(s); nothing was changed",
-                "problems": _problems(exc),
+                "detail": f"{total} problem(s){listed}; nothing was changed",
+                "problems": _problems(exc.problems[:shown]),
+                "problem_count": total,
             },
             status_code=422,
         )

@@ -8,12 +8,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from recommender import Settings, Workspace, get_settings
+from recommender.storage.sessions import SessionStore
 
 from . import errors
+from .guard import RequestGuard
 from .jobs import MissionJobs
 from .routes import health, leads, me, missions, profiles, web
 
@@ -28,6 +30,9 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
         # Load the model and build or load the indexes before the first request.
         app.state.workspace.embedder.encode_one("warm-up")
         app.state.workspace.state()
+        app.state.sessions = SessionStore(
+            app.state.workspace.store.engine, app.state.settings.session_hours
+        )
         app.state.missions = MissionJobs(app.state.workspace, app.state.settings.home / "missions")
         # Sentence vectors for explanations: computed once in the background, then cached.
         stop = threading.Event()
@@ -50,6 +55,8 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
     )
     errors.install(app)
     errors.refuse_nul(app)
+    # Outermost: origin, caller and size are checked before anything reads the body.
+    app.add_middleware(RequestGuard)
     for module in (health, me, profiles, leads, missions, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
@@ -57,5 +64,10 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
     @app.exception_handler(web.SignInRequired)
     async def sign_in(_: Request, __: web.SignInRequired) -> RedirectResponse:
         return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(web.CsrfRefused)
+    async def csrf_refused(request: Request, _: web.CsrfRefused) -> HTMLResponse:
+        reason = "This form is out of date or was not sent from this site."
+        return web.render(request, "forbidden.html", None, status=403, reason=reason)
 
     return app

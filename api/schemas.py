@@ -230,6 +230,9 @@ class ImportResult(BaseModel):
 class ErrorBody(BaseModel):
     detail: str
     problems: list[ProblemPublic] = Field(default_factory=list)
+    problem_count: int | None = Field(
+        default=None, description="All problems found; `problems` lists the first of them."
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

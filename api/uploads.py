@@ -8,6 +8,7 @@ from fastapi import UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from recommender import ImportReport, Problem, ValidationError, Workspace
+from recommender.limits import TableLimits, check_table
 from recommender.profiles import load_profiles
 from recommender.schema import Side
 from recommender.storage.tokens import Principal
@@ -61,8 +62,11 @@ async def import_upload(
 ) -> ImportReport:
     """Size-check, validate and import one uploaded file, all or nothing."""
     data = await read_upload(file, limit)
+    source = file.filename or "upload.csv"
+    # Counted before parsing: a small file can expand to a huge table.
+    await run_in_threadpool(check_table, data, source, TableLimits.of(workspace.settings))
     # Parsing and embedding are CPU work: keep them off the event loop.
-    loaded = await run_in_threadpool(load_profiles, data, side, file.filename or "upload.csv")
+    loaded = await run_in_threadpool(load_profiles, data, side, source)
     if side == "sme":
         check_cluster(workspace, principal, loaded.records, loaded.source, loaded.rows)
     cluster = principal.cluster if principal.role == "advisor" and side == "sme" else None

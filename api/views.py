@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -11,6 +10,7 @@ from fastapi import Response
 
 from recommender import Lead, NotFoundError, Workspace
 from recommender.storage.tokens import Principal
+from recommender.tabular import csv_text, xlsx_bytes
 
 from .deps import can_see_sme
 
@@ -69,17 +69,15 @@ def lead_rows(items: list[dict[str, Any]]) -> pd.DataFrame:
 
 def spreadsheet(frame: pd.DataFrame, fmt: ExportFormat, name: str) -> Response:
     """A CSV or XLSX download of a table."""
+    # Both through recommender.tabular: text a spreadsheet would run is neutralised.
     if fmt == "csv":
         return Response(
-            frame.to_csv(index=False),
+            csv_text(frame),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="leads")
     return Response(
-        buffer.getvalue(),
+        xlsx_bytes(frame, "leads"),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )

@@ -54,6 +54,26 @@ class Settings(BaseSettings):
         "(IVF with 8-bit codes, re-ranked exactly); at or below, an exact scan.",
     )
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body other than a file upload (413 beyond, refused "
+        "from its Content-Length or as soon as a chunked body passes it).",
+    )
+    max_import_rows: int = Field(default=200_000, ge=1, description="Rows an upload may hold.")
+    max_import_columns: int = Field(default=200, ge=1, description="Columns an upload may hold.")
+    max_xlsx_uncompressed_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024,
+        description="What an uploaded workbook may expand to (its zip members' declared "
+        "sizes, checked before it is parsed).",
+    )
+    max_reported_problems: int = Field(
+        default=100, ge=1, description="Problems listed in a 422; the total is always given."
+    )
+    session_hours: float = Field(
+        default=12, gt=0, description="Lifetime of a web page session (sign-in)."
+    )
     progress_min_items: int = Field(
         default=64, description="Show a progress bar for batches at least this long."
     )

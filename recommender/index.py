@@ -27,7 +27,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from .atomic import atomic_write
+from .atomic import atomic_write, set_aside
 from .errors import ConfigurationError
 
 MANIFEST = "manifest.json"
@@ -378,6 +378,7 @@ class VectorIndex:
         except (OSError, ValueError, TypeError) as exc:
             raise ConfigurationError(f"no usable index in {folder}: {exc}") from exc
         if hashlib.sha256(data).hexdigest() != manifest.index_sha256:
+            set_aside(folder / INDEX_FILE, "index does not match its manifest")
             raise ConfigurationError(f"index in {folder} does not match its manifest")
         if model is not None and manifest.model != model:
             raise ConfigurationError(f"index in {folder} was built with {manifest.model}")
@@ -395,6 +396,7 @@ class VectorIndex:
         try:
             index = _read_index(data)
         except RuntimeError as exc:  # written by another FAISS version, or damaged
+            set_aside(folder / INDEX_FILE, f"unreadable index ({exc})")
             raise ConfigurationError(f"cannot read the index in {folder}: {exc}") from exc
         if index.ntotal != manifest.count or len(ids) != manifest.count:
             raise ConfigurationError(f"index in {folder} has the wrong number of rows")

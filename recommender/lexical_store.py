@@ -26,7 +26,7 @@ import sklearn
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
-from .atomic import atomic_write
+from .atomic import atomic_write, set_aside
 from .digest import source_digest
 from .errors import ConfigurationError
 from .lexical import BM25, analyze
@@ -145,6 +145,7 @@ def load(folder: Path, versions: dict[Side, str], rows: dict[Side, int]) -> Lexi
     for name, data in payload.items():
         # Checked before anything is unpickled: a damaged or half-written file never is.
         if hashlib.sha256(data).hexdigest() != digests.get(name):
+            set_aside(folder / name, "lexical model file does not match its manifest")
             raise ConfigurationError(f"{folder / name} does not match its manifest")
     try:
         models = joblib.load(io.BytesIO(payload[MODELS_FILE]))

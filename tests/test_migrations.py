@@ -34,9 +34,17 @@ def test_opening_a_store_twice_migrates_once(tmp_path: Path) -> None:
     Store(url).dispose()
     store = Store(url)  # the second open finds the schema at head and changes nothing
     tables = set(inspect(store.engine).get_table_names())
-    assert {"smes", "partners", "leads", "lead_events", "feedback", "tokens"} <= tables
+    assert {
+        "smes",
+        "partners",
+        "leads",
+        "lead_events",
+        "feedback",
+        "tokens",
+        "web_sessions",
+    } <= tables
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0002"
+        assert MigrationContext.configure(connection).get_current_revision() == "0003"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -86,7 +94,7 @@ def test_0002_revokes_the_tokens_of_deleted_smes(backend: str, tmp_path: Path) -
                 "b": True,
                 "c": False,
             }
-            assert revision == "0002"
+            assert revision == "0003"
         finally:
             engine.dispose()
 

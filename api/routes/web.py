@@ -1,24 +1,33 @@
 """Server-rendered pages for advisors and SMEs (Jinja2, a few lines of plain JavaScript).
 
-Signing in stores the API token in an HttpOnly cookie; every page then applies exactly the
-same visibility rules as the JSON API (a forbidden SME is a "not found" page).
+Signing in with an API token starts a server-side session (`recommender.storage.sessions`):
+the HttpOnly cookie holds a random session id, never the token, and signing out ends it.
+Every form carries the session's CSRF token (`csrf_input()` in the templates), checked by
+`page_principal` on every page post; `api.guard` refuses posts from another origin before
+their body is read. Every page applies exactly the same visibility rules as the JSON API
+(a forbidden SME is a "not found" page).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from recommender import MARKETS, ORG_TYPES, NotFoundError, ValidationError, Workspace
 from recommender.explain import highlight
 from recommender.schema import Side
 from recommender.storage.pipeline import STATUSES, TRANSITIONS, TransitionError
+from recommender.storage.sessions import SessionStore, csrf_matches, csrf_token
 from recommender.storage.tokens import Principal
 
 from ..deps import WorkspaceDep, can_see_sme, visible_sme
@@ -26,10 +35,22 @@ from ..errors import PayloadTooLarge
 from ..uploads import import_upload
 from ..views import annotate_leads, lead_rows, spreadsheet, tracked_leads
 
-COOKIE = "cm_token"
+COOKIE = "cm_session"
+CSRF_FIELD = "csrf"
 PIPELINE = [s for s in STATUSES if s != "declined"] + ["declined"]
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 templates.env.globals.update(markets=MARKETS, org_types=ORG_TYPES, statuses=PIPELINE)
+
+
+@pass_context
+def csrf_input(context: Mapping[str, Any]) -> Markup:
+    """The hidden CSRF field every page form carries (the token of the viewer's session)."""
+    request = context.get("request")
+    token = getattr(request.state, "csrf", "") if request is not None else ""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+
+
+templates.env.globals["csrf_input"] = csrf_input
 templates.env.filters["highlight"] = highlight
 router = APIRouter(include_in_schema=False)
 
@@ -38,12 +59,26 @@ class SignInRequired(Exception):
     """No valid session: the page redirects to the sign-in form."""
 
 
-def page_principal(request: Request, workspace: WorkspaceDep) -> Principal:
-    """The signed-in user, from the session cookie."""
-    token = request.cookies.get(COOKIE, "")
-    principal = workspace.tokens.verify(token) if token else None
+class CsrfRefused(Exception):
+    """A page post without its session's CSRF token: answered with a 403 page."""
+
+
+def sessions_of(request: Request) -> SessionStore:
+    sessions: SessionStore = request.app.state.sessions
+    return sessions
+
+
+async def page_principal(request: Request) -> Principal:
+    """The signed-in user, from the session cookie; a post must carry the CSRF token."""
+    session_id = request.cookies.get(COOKIE, "")
+    principal = await run_in_threadpool(sessions_of(request).principal, session_id)
     if principal is None:
         raise SignInRequired
+    if request.method not in ("GET", "HEAD"):
+        form = await request.form()  # already parsed for the route: FastAPI keeps it
+        if not csrf_matches(session_id, str(form.get(CSRF_FIELD, ""))):
+            raise CsrfRefused
+    request.state.csrf = csrf_token(session_id)
     return principal
 
 
@@ -85,15 +120,22 @@ def login(
         return render(
             request, "login.html", None, status=401, error="That token is not valid or was revoked."
         )
+    sessions = sessions_of(request)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
-        COOKIE, token.strip(), httponly=True, samesite="strict", max_age=60 * 60 * 12
+        COOKIE,
+        sessions.start(principal),
+        httponly=True,
+        samesite="strict",
+        max_age=int(sessions.lifetime.total_seconds()),
     )
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, user: User) -> Response:
+    # Ended on the server: a copy of the cookie is dead too, not only this browser's.
+    sessions_of(request).end(request.cookies.get(COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -388,8 +430,19 @@ async def import_page_upload(
         limit = request.app.state.settings.max_upload_bytes
         report = await import_upload(workspace, user, file, side, False, limit)
     except ValidationError as exc:
+        shown = request.app.state.settings.max_reported_problems
+        more = len(exc.problems) - shown
         return render(
-            request, "import.html", user, status=422, problems=exc.problems, result=None, kind=kind
+            request,
+            "import.html",
+            user,
+            status=422,
+            problems=exc.problems[:shown],
+            result=None,
+            kind=kind,
+            error=f"{len(exc.problems)} problems in all; the first {shown} are listed."
+            if more > 0
+            else "",
         )
     except PayloadTooLarge as exc:
         return render(

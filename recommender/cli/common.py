@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..config import get_settings
 from ..embedding import Progress as ProgressCallback
 from ..errors import ClusterMatchError, ValidationError
+from ..tabular import safe_row
 from ..workspace import Lead, Workspace
 
 app = typer.Typer(
@@ -155,11 +156,8 @@ def write_csv(leads: list[Lead], extra: dict[str, str], header: bool = True) -> 
         p = lead.profile
         writer.writerow(
             [
-                *extra.values(),
-                p.id,
-                p.name,
-                p.country,
-                getattr(p, "city", ""),
+                # Ids, names and cities come from uploads: none may run in a spreadsheet.
+                *safe_row([*extra.values(), p.id, p.name, p.country, getattr(p, "city", "")]),
                 getattr(p, "org_type", ""),
                 lead.rank,
                 f"{lead.score:.6f}",

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..tabular import safe_row
 from ..workspace import Lead
 from .common import (
     CityOption,
@@ -88,7 +89,8 @@ def _print_every(every: dict[str, list[Lead]], fmt: Format) -> None:
     for key, leads in every.items():
         for lead in leads:
             p = lead.profile
-            writer.writerow([key, p.id, lead.rank, f"{lead.score:.6f}", p.name, p.country])
+            key_id, partner_id, name = safe_row([key, p.id, p.name])  # no formula in a cell
+            writer.writerow([key_id, partner_id, lead.rank, f"{lead.score:.6f}", name, p.country])
 
 
 @app.command()

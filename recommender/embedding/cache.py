@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..atomic import set_aside
 from .base import Embedder, Progress
 
 #: Keys per statement: with the model, within SQLite's oldest bound-parameter limit (999).
@@ -34,16 +35,24 @@ class EmbeddingCache:
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         # One connection shared by the service's threads: calls are serialised by a lock.
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors ("
-            " model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL,"
-            " PRIMARY KEY (model, hash))"
-        )
-        self._db.commit()
+        try:
+            self._db = _open(path)
+        except sqlite3.DatabaseError as exc:
+            # Only a cache: a damaged file is set aside and the vectors are embedded again.
+            set_aside(path, f"damaged embedding cache ({exc})", SQLITE_COMPANIONS)
+            self._db = _open(path)
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> bool:
+        """Start a fresh cache file when a query finds this one damaged (lock held)."""
+        if not _damaged(exc):
+            return False
+        self._db.close()
+        set_aside(self.path, f"damaged embedding cache ({exc})", SQLITE_COMPANIONS)
+        self._db = _open(self.path)
+        return True
 
     def _select(
         self, columns: str, model: str, keys: Sequence[str]
@@ -60,7 +69,12 @@ class EmbeddingCache:
             marks = ",".join("?" * len(position))
             sql = f"SELECT {columns} FROM vectors WHERE model = ? AND hash IN ({marks})"
             with self._lock:
-                rows = self._db.execute(sql, [model, *position]).fetchall()
+                try:
+                    rows = self._db.execute(sql, [model, *position]).fetchall()
+                except sqlite3.DatabaseError as exc:
+                    if not self._recover(exc):
+                        raise
+                    return  # the fresh cache holds nothing: every key is a miss
             yield position, rows
 
     def get(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
@@ -104,26 +118,93 @@ class EmbeddingCache:
         self, model: str, hashes: Sequence[str], vectors: np.ndarray | Sequence[np.ndarray]
     ) -> None:
         """Store vectors[i] under hashes[i] (float32), in one transaction."""
+        with self._lock:
+            try:
+                self._insert(model, hashes, vectors)
+            except sqlite3.DatabaseError as exc:
+                if not self._recover(exc):
+                    raise
+                self._insert(model, hashes, vectors)  # into the fresh file
+
+    def _insert(
+        self, model: str, hashes: Sequence[str], vectors: np.ndarray | Sequence[np.ndarray]
+    ) -> None:
         # In key order the index grows at one end: in arrival order, a million rows took 2x.
         rows = (
             (model, hashes[i], np.asarray(vectors[i], dtype=np.float32).tobytes())
             for i in _key_order(hashes).tolist()
         )
-        with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO vectors (model, hash, vector) VALUES (?, ?, ?)", rows
-            )
-            self._db.commit()
+        sql = "INSERT OR REPLACE INTO vectors (model, hash, vector) VALUES (?, ?, ?)"
+        self._db.executemany(sql, rows)
+        self._db.commit()
 
     def count(self, model: str) -> int:
         """How many vectors are cached for a model."""
         with self._lock:
-            row = self._db.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model])
-            return int(row.fetchone()[0])
+            try:
+                row = self._db.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model])
+                return int(row.fetchone()[0])
+            except sqlite3.DatabaseError as exc:
+                if not self._recover(exc):
+                    raise
+                return 0
 
     def close(self) -> None:
         with self._lock:  # never while another thread is inside a query
             self._db.close()
+
+
+SQLITE_COMPANIONS = ("-wal", "-shm")
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The cache database, checked enough to find a truncated or overwritten file at once."""
+    problem = _file_problem(path)
+    if problem:
+        raise sqlite3.DatabaseError(problem)
+    db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors ("
+            " model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL,"
+            " PRIMARY KEY (model, hash))"
+        )
+        db.commit()
+        # The last row lives on the last pages: a cut-off file fails here, not mid-request.
+        db.execute("SELECT hash FROM vectors ORDER BY rowid DESC LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def _file_problem(path: Path) -> str:
+    """What is wrong with the file's SQLite header, from its first 100 bytes ('' if fine)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return ""
+    if size == 0:
+        return ""  # SQLite treats an empty file as a new database
+    if len(header) < 100 or not header.startswith(_MAGIC):
+        return "not an SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The header's page count is valid when its change counter matches (SQLite's own rule);
+    # in WAL mode it is only updated at checkpoints, so the file is never shorter than it.
+    if header[24:28] == header[92:96] and size < pages * page_size:
+        return f"truncated: {size} bytes, the header says {pages * page_size}"
+    return ""
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    # Locks, a full disk and I/O errors are OperationalErrors: they pass, the file is kept.
+    return not isinstance(exc, sqlite3.OperationalError)
 
 
 def _key_order(keys: Sequence[str]) -> np.ndarray:

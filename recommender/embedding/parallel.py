@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -24,11 +27,36 @@ from .base import Embedder, Progress
 MIN_PARALLEL_TEXTS = 2_000
 
 _worker_model: Embedder | None = None
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_POLL_S = 1.0
 
 
-def _start_worker(build: Callable[[], Embedder]) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it ends, even by `kill -9`.
+
+    A worker holds a model (300+ MB) and the resource tracker's pipe, so orphans kept both
+    alive for minutes. Linux delivers SIGKILL to us when our parent dies (PR_SET_PDEATHSIG);
+    a thread that watches the parent id is the fallback elsewhere, and covers the moment
+    before prctl took effect.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(build: Callable[[], Embedder], parent: int) -> None:
     """Build this worker's model with one thread: the processes are the parallelism."""
     global _worker_model
+    _die_with_parent(parent)
     from threadpoolctl import threadpool_limits
 
     os.environ["OMP_NUM_THREADS"] = "1"  # read by torch when it loads
@@ -91,7 +119,7 @@ class ParallelEmbedder(Embedder):
             max_workers=min(self.processes, len(chunks)),
             mp_context=context,
             initializer=_start_worker,
-            initargs=(self.build,),
+            initargs=(self.build, os.getpid()),
         ) as pool:
             results = pool.map(
                 _encode_in_worker,

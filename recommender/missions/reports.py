@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import re
 from collections import Counter
@@ -19,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..explain import Explanation
+from ..tabular import append_row, write_csv
 from .agenda import FIT_SCALE, Meeting
 from .reciprocal import FIT_BINS
 
@@ -215,7 +215,7 @@ def write_leads_xlsx(result: PlanResult, path: Path) -> Path:
     ]
     for i, sme in enumerate(scope.smes):
         sheet = book.create_sheet(names[i])
-        sheet.append([f"{sme.name} ({sme.country}) · {result.spec.name}"])
+        append_row(sheet, [f"{sme.name} ({sme.country}) · {result.spec.name}"])
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([])
         rows = [list(row.__dict__.values()) for row in lead_rows(result, i)]
@@ -269,9 +269,7 @@ def agenda_records(result: PlanResult) -> list[dict[str, Any]]:
 def write_agenda_csv(result: PlanResult, path: Path) -> Path:
     """agenda.csv: sme_id, partner_id, day, slot, fit and context columns."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=AGENDA_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(agenda_records(result))
+        write_csv(handle, AGENDA_COLUMNS, agenda_records(result))
     return path
 
 
@@ -317,14 +315,13 @@ def _table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[int],
 ) -> None:
-    sheet.append(list(headers))
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
+    # append_row: names and cities come from uploads; none may become a formula cell.
+    for cell in append_row(sheet, headers):
         cell.font = Font(bold=True)
+    header_row = sheet.max_row
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
+        for cell in append_row(sheet, row):
             cell.alignment = wrap
     for n, width in enumerate(widths, start=1):
         sheet.column_dimensions[_column(n)].width = width

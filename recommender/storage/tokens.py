@@ -34,6 +34,14 @@ class Principal:
         return f"{self.role}:{scope}#{self.token_id}" if scope else f"{self.role}#{self.token_id}"
 
 
+def live_principal(row: TokenRow | None) -> Principal | None:
+    """Who a token row stands for, or None when it is missing or revoked (the one check
+    shared by API tokens and the page sessions signed in with them)."""
+    if row is None or row.revoked_at is not None:
+        return None
+    return Principal(row.id, row.role, row.cluster, row.sme_id, row.label)  # type: ignore[arg-type]
+
+
 def _digest(token: str) -> str:
     # Tokens are 256-bit random strings, so a plain hash suffices (no password stretching).
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -72,10 +80,9 @@ class TokenStore:
     def verify(self, token: str) -> Principal | None:
         """The principal a live token belongs to, or None."""
         with Session(self.engine) as session:
-            row = session.scalar(select(TokenRow).where(TokenRow.digest == _digest(token)))
-            if row is None or row.revoked_at is not None:
-                return None
-            return Principal(row.id, row.role, row.cluster, row.sme_id, row.label)  # type: ignore[arg-type]
+            return live_principal(
+                session.scalar(select(TokenRow).where(TokenRow.digest == _digest(token)))
+            )
 
     def revoke(self, token_id: int) -> None:
         """Make a token unusable from now on."""
