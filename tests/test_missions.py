@@ -37,6 +37,7 @@ from recommender.missions.agenda import edge_colouring, problem_from_matrix, to_
 from recommender.missions.engines import Engine
 from recommender.missions.reciprocal import reciprocal_fit, synthetic_source
 from recommender.ranking import make_ranker
+from recommender.relevance import band_floor
 
 MISSION = BUNDLED_DATA / "missions" / "china-2019.yaml"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -434,7 +435,10 @@ def test_plan_the_bundled_mission(cli_home: Path, tmp_path: Path) -> None:
     assert all(itinerary[r["city"]] == r["day"] for r in rows)
     per_sme = Counter(r["sme_id"] for r in rows)
     assert min(per_sme.values()) >= min(manifest["agenda"]["fair_share"], 1)
-    assert len(per_sme) == manifest["scope"]["smes"]  # nobody is left without a meeting
+    # The relevance floor can leave an SME without a meeting: only one with no lead above it.
+    short = {s["sme_id"]: s for s in manifest["agenda"]["below_fair_share"]}
+    for sme in manifest_smes(out) - set(per_sme):
+        assert short[sme]["leads"] == 0
 
     leads = load_workbook(out / "leads.xlsx", read_only=True)
     assert leads.sheetnames[0] == "summary"
@@ -442,7 +446,8 @@ def test_plan_the_bundled_mission(cli_home: Path, tmp_path: Path) -> None:
     sheet = leads["sme-parksmart"]
     values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] is not None]
     assert values[1][:3] == ("rank", "partner_id", "partner")
-    assert values[2][9] and values[2][10]  # explained from both sides
+    assert values[1][5:8] == ("fit", "relevance", "band")
+    assert values[2][11] and values[2][12]  # explained from both sides
     assert "p-cn-013" not in {row[1] for row in values[2:]}
     agenda_book = load_workbook(out / "agenda.xlsx", read_only=True)
     assert agenda_book.sheetnames == ["agenda", "by SME"]
@@ -454,6 +459,76 @@ def test_plan_the_bundled_mission(cli_home: Path, tmp_path: Path) -> None:
     assert report.count("data:image/png;base64,") == 4
     for title in ("Fit distribution", "Meetings per SME", "Meetings per partner", "Coverage"):
         assert title in report
+
+
+def manifest_smes(out: Path) -> set[str]:
+    book = load_workbook(out / "leads.xlsx", read_only=True)
+    return {row[0] for row in list(book["summary"].iter_rows(values_only=True))[1:] if row[0]}
+
+
+def plan_with(tmp_path: Path, name: str, **keys: Any) -> tuple[dict[str, Any], list[dict]]:
+    data = yaml.safe_load(MISSION.read_text("utf-8"))
+    data.update(keys)
+    mission = tmp_path / f"{name}.yaml"
+    mission.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / name
+    result = run("mission", "plan", str(mission), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "manifest.json").read_text("utf-8")), read_agenda(out)
+
+
+def test_the_default_floor_is_the_good_band() -> None:
+    assert parse_mission(minimal()).min_relevance == band_floor("good") == 0.5
+    assert parse_mission({**minimal(), "min_relevance": "strong"}).min_relevance == 0.7
+    assert parse_mission({**minimal(), "min_relevance": 0.35}).min_relevance == 0.35
+    for bad in ("great", 1.5):
+        with pytest.raises(ValidationError) as caught:
+            parse_mission({**minimal(), "min_relevance": bad})
+        assert [p.column for p in caught.value.problems] == ["min_relevance"]
+    with pytest.raises(ValidationError):  # dense gives no calibrated score to compare
+        parse_mission({**minimal(), "ranker": "dense", "min_relevance": 0.5})
+
+
+def test_no_meeting_is_below_the_floor(cli_home: Path, tmp_path: Path) -> None:
+    manifest, rows = plan_with(tmp_path, "default")
+    assert manifest["agenda"]["min_relevance"] == 0.5
+    assert rows and min(float(r["relevance"]) for r in rows) >= 0.5
+    assert {r["band"] for r in rows} <= {"good", "strong"}
+    _, unfloored = plan_with(tmp_path, "none", min_relevance=0.0)
+    # Without the floor the agenda books pairs that are no good lead: the floor is what stops it.
+    assert min(float(r["relevance"]) for r in unfloored) < 0.5
+
+
+def test_raising_the_floor_removes_meetings(cli_home: Path, tmp_path: Path) -> None:
+    good, good_rows = plan_with(tmp_path, "good", min_relevance="good")
+    strong, strong_rows = plan_with(tmp_path, "strong", min_relevance=0.7)
+    assert 0 < len(strong_rows) < len(good_rows)
+    assert min(float(r["relevance"]) for r in strong_rows) >= 0.7
+    assert strong["scope"]["candidate_pairs"] < good["scope"]["candidate_pairs"]
+
+
+def test_smes_short_of_good_leads_get_fewer_meetings_and_are_reported(
+    cli_home: Path, tmp_path: Path
+) -> None:
+    manifest, rows = plan_with(tmp_path, "short")
+    share = manifest["agenda"]["fair_share"]
+    per_sme = Counter(r["sme_id"] for r in rows)
+    short = manifest["agenda"]["below_fair_share"]
+    assert short, "the bundled mission has SMEs with few good leads"
+    assert {s["sme_id"] for s in short} == {
+        sme for sme in manifest_smes(tmp_path / "short") if per_sme[sme] < share
+    }
+    report = (tmp_path / "short" / "report.html").read_text("utf-8")
+    for s in short:
+        # Fewer good leads than the share: the SME meets each of them at most once, no more.
+        assert per_sme[s["sme_id"]] == s["meetings"] <= s["leads"] < share
+        assert re.fullmatch(
+            r"only \d+ partners? in Chengdu, \d+ in Shanghai, \d+ in Singapore scored at "
+            r"least 0\.50",
+            s["reason"],
+        )
+        assert s["reason"] in report
+    assert any(per_sme[sme] >= share for sme in per_sme)
 
 
 def test_an_unchanged_mission_reuses_its_work(cli_home: Path, tmp_path: Path) -> None:

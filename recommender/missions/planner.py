@@ -37,7 +37,7 @@ from .reciprocal import (
     explain_pairs,
     workspace_fingerprint,
 )
-from .reports import write_reports
+from .reports import shortfalls, write_reports
 from .results import MissionScope, PlanResult
 from .spec import MissionSpec
 
@@ -320,22 +320,22 @@ def _explain(
 
 
 def agenda_problem(spec: MissionSpec, scope: MissionScope, reciprocal: Reciprocal) -> AgendaProblem:
-    """The solver's input: each SME's best `candidates` partners by reciprocal fit."""
+    """The solver's input: each SME's best `candidates` partners by reciprocal fit.
+
+    Only pairs whose calibrated relevance reaches the mission's floor are candidates: fit is a
+    percentile within the mission, so without the floor the fair share filled agendas with
+    partners that are no lead at all. The fairness rule then counts only such meetings.
+    """
     limit = spec.candidates or reciprocal.partners.shape[1]
-    excluded = set(scope.exclude)
-    sme_rows, partner_rows, fits = [], [], []
-    for i in range(len(scope.smes)):
-        row = reciprocal.partners[i, :limit]
-        for k in np.flatnonzero(row >= 0):
-            if (i, int(row[k])) not in excluded:
-                sme_rows.append(i)
-                partner_rows.append(int(row[k]))
-                fits.append(float(reciprocal.fit[i, k]))
+    ok = reciprocal.candidates(limit, spec.relevance_floor(), scope.exclude)
+    sme_rows, ks = np.nonzero(ok)
+    partner_rows = reciprocal.partners[sme_rows, ks]
+    fits = reciprocal.fit[sme_rows, ks].astype(np.float64)
     return AgendaProblem(
         n_smes=len(scope.smes),
         n_partners=len(scope.partners),
-        pairs=np.array([sme_rows, partner_rows], dtype=np.int64).T.reshape(-1, 2),
-        fit=to_points(np.array(fits, dtype=np.float64)),
+        pairs=np.stack([sme_rows, partner_rows], axis=1).astype(np.int64).reshape(-1, 2),
+        fit=to_points(fits),
         partner_block=scope.partner_block,
         blocks=tuple(tuple(b) for b in scope.blocks),
         partner_capacity=spec.partner_capacity,
@@ -395,6 +395,8 @@ def write_manifest(result: PlanResult, block_pairs: int) -> Path:
             "max_meetings": agenda.max_meetings,
             "solve_seconds": agenda.solve_seconds,
             "notes": agenda.notes,
+            "min_relevance": spec.relevance_floor(),
+            "below_fair_share": shortfalls(result),
         },
         "cache": result.cache,
         "timings_s": result.timings,

@@ -114,6 +114,20 @@ class Reciprocal:
     computed: int = 0  # blocks computed by this call
     reused: int = 0  # blocks found on disk
 
+    def candidates(
+        self, limit: int, floor: float, exclude: Sequence[tuple[int, int]]
+    ) -> np.ndarray:
+        """(n_smes, limit) bool: the kept partners the agenda may book for each SME.
+
+        The best `limit` by fit whose score reaches `floor` (the calibrated relevance, for the
+        hybrid ranker) and whose pair is not excluded.
+        """
+        rows = self.partners[:, :limit]
+        ok = (rows >= 0) & (self.forward_score[:, :limit] >= floor)
+        for s, p in exclude:
+            ok[s] &= rows[s] != p
+        return ok
+
     def backward_rank(self, sme: int, k: int) -> int:
         """1-based rank of the SME among the SMEs partner `partners[sme, k]` may meet."""
         n = int(self.partner_eligible[self.partners[sme, k]])

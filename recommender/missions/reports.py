@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..explain import Explanation
+from ..relevance import band
 from ..tabular import append_row, write_csv
 from .agenda import FIT_SCALE, Meeting
 from .reciprocal import FIT_BINS
@@ -32,6 +33,8 @@ AGENDA_COLUMNS = (
     "slot",
     "fit",
     "fit_points",
+    "relevance",
+    "band",
     "city",
     "sme_name",
     "partner_name",
@@ -49,6 +52,8 @@ class LeadRow:
     city: str
     org_type: str
     fit: float
+    relevance: float | None  # the calibrated score of the pair (hybrid ranker only)
+    band: str
     for_sme: str  # "3 of 45": the partner's rank among the SME's eligible partners
     for_partner: str  # the SME's rank among the partner's eligible SMEs
     meeting: str  # "Day 1 slot 3", or ""
@@ -97,6 +102,7 @@ def lead_rows(result: PlanResult, sme: int) -> list[LeadRow]:
                 city=partner.city,
                 org_type=partner.org_type,
                 fit=round(float(rec.fit[sme, k]), 4),
+                **_relevance(result, float(rec.forward_score[sme, k])),
                 for_sme=f"{rec.forward_rank(sme, k)} of {int(rec.sme_eligible[sme])}",
                 for_partner=f"{rec.backward_rank(sme, k)} of {int(rec.partner_eligible[p])}",
                 meeting=f"{day_label(result, meeting.day)}, slot {meeting.slot}" if meeting else "",
@@ -105,6 +111,49 @@ def lead_rows(result: PlanResult, sme: int) -> list[LeadRow]:
             )
         )
     return rows
+
+
+def _relevance(result: PlanResult, score: float) -> dict[str, Any]:
+    # Only the hybrid ranker's score is a calibrated probability; the others have no bands.
+    if result.spec.ranker != "hybrid":
+        return {"relevance": None, "band": ""}
+    return {"relevance": round(score, 4), "band": band(score)}
+
+
+def _pair_scores(result: PlanResult) -> dict[tuple[int, int], float]:
+    """The ranker's score of every kept (SME row, partner row) pair."""
+    rec = result.reciprocal
+    rows, ks = np.nonzero(rec.partners >= 0)
+    return {
+        (int(i), int(rec.partners[i, k])): float(rec.forward_score[i, k])
+        for i, k in zip(rows, ks, strict=True)
+    }
+
+
+def shortfalls(result: PlanResult) -> list[dict[str, Any]]:
+    """SMEs with fewer meetings than the fair share, and why: too few leads above the floor."""
+    spec, scope, rec = result.spec, result.scope, result.reciprocal
+    floor = spec.relevance_floor()
+    ok = rec.candidates(spec.candidates or rec.partners.shape[1], floor, scope.exclude)
+    per_sme = _meetings_per_sme(result)
+    out = []
+    for i in np.flatnonzero(per_sme < result.agenda.fair_share):
+        cities = Counter(scope.partners[int(p)].city for p in rec.partners[i][ok[i]])
+        counts = [f"{cities.get(c, 0)} in {c}" for c in spec.cities]
+        n_first = cities.get(spec.cities[0], 0)
+        counts[0] = f"{n_first} partner{'' if n_first == 1 else 's'} in {spec.cities[0]}"
+        text = ", ".join(counts)
+        out.append(
+            {
+                "sme_id": scope.smes[i].id,
+                "name": scope.smes[i].name,
+                "meetings": int(per_sme[i]),
+                "fair_share": result.agenda.fair_share,
+                "leads": int(ok[i].sum()),
+                "reason": f"only {text} scored at least {floor:.2f}",
+            }
+        )
+    return out
 
 
 def _why(explanation: Explanation) -> str:
@@ -207,6 +256,8 @@ def write_leads_xlsx(result: PlanResult, path: Path) -> Path:
         "city",
         "type",
         "fit",
+        "relevance",
+        "band",
         "for you (rank)",
         "for them (rank)",
         "meeting",
@@ -219,7 +270,7 @@ def write_leads_xlsx(result: PlanResult, path: Path) -> Path:
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([])
         rows = [list(row.__dict__.values()) for row in lead_rows(result, i)]
-        _table(sheet, headers, rows, widths=[6, 12, 34, 12, 16, 7, 12, 12, 22, 70, 70])
+        _table(sheet, headers, rows, widths=[6, 12, 34, 12, 16, 7, 9, 10, 12, 12, 22, 70, 70])
     partners = book.create_sheet("partners")
     _table(
         partners,
@@ -249,6 +300,7 @@ def write_leads_xlsx(result: PlanResult, path: Path) -> Path:
 def agenda_records(result: PlanResult) -> list[dict[str, Any]]:
     """One dict per meeting with the AGENDA_COLUMNS, ordered by day, slot, SME."""
     scope = result.scope
+    scores = _pair_scores(result)
     return [
         {
             "sme_id": scope.smes[m.sme].id,
@@ -257,6 +309,7 @@ def agenda_records(result: PlanResult) -> list[dict[str, Any]]:
             "slot": m.slot,
             "fit": f"{m.fit / FIT_SCALE:.4f}",
             "fit_points": m.fit,
+            **_relevance(result, scores.get((m.sme, m.partner), 0.0)),
             "city": scope.partners[m.partner].city,
             "sme_name": scope.smes[m.sme].name,
             "partner_name": scope.partners[m.partner].name,
@@ -284,7 +337,7 @@ def write_agenda_xlsx(result: PlanResult, path: Path) -> Path:
         sheet,
         list(AGENDA_COLUMNS),
         [[r[c] if c != "fit" else float(r[c]) for c in AGENDA_COLUMNS] for r in records],
-        widths=[24, 12, 6, 6, 8, 10, 12, 28, 40, 16],
+        widths=[24, 12, 6, 6, 8, 10, 10, 10, 12, 28, 40, 16],
     )
     grid = book.create_sheet("by SME")
     slots = [
@@ -429,6 +482,14 @@ partner capacity {{ spec.partner_capacity }}</td></tr>
 {{ agenda.solve_seconds }} s</td></tr>
 {% for note in agenda.notes %}<tr><th>note</th><td>{{ note }}</td></tr>{% endfor %}
 </table>
+<h2>SMEs below the fair share</h2>
+{% if short %}<p>Meetings need a calibrated relevance of at least {{ "%.2f" | format(floor) }};
+these SMEs have fewer such leads than the fair share of {{ agenda.fair_share }}.</p>
+<table><tr><th>SME</th><th>meetings</th><th>leads above the floor</th><th>reason</th></tr>
+{% for s in short %}<tr><td>{{ s.name }}</td><td class="num">{{ s.meetings }}</td>
+<td class="num">{{ s.leads }}</td><td>{{ s.reason }}</td></tr>{% endfor %}</table>
+{% else %}<p class="muted">Every SME got its fair share of {{ agenda.fair_share }} meetings with
+a relevance of at least {{ "%.2f" | format(floor) }}.</p>{% endif %}
 <h2>Coverage of each city</h2>
 <table><tr><th>city</th><th>partners</th><th>partners met</th><th>meetings</th><th>SMEs</th></tr>
 {% for c in coverage %}<tr><td>{{ c.city }}</td><td class="num">{{ c.partners }}</td>
@@ -517,6 +578,8 @@ def write_report_html(result: PlanResult, path: Path) -> Path:
         plots=plots,
         plots_note=note,
         sme_rows=sme_rows,
+        short=shortfalls(result),
+        floor=result.spec.relevance_floor(),
         timings=result.timings,
     )
     path.write_text(html, encoding="utf-8")
@@ -612,6 +675,7 @@ __all__ = [
     "city_coverage",
     "day_label",
     "lead_rows",
+    "shortfalls",
     "write_agenda_csv",
     "write_agenda_xlsx",
     "write_briefings",

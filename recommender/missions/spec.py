@@ -12,6 +12,7 @@ from pydantic import ValidationError as PydanticError
 
 from ..config import RankerName
 from ..errors import Problem, ValidationError
+from ..relevance import BANDS, band_floor
 from ..schema import MARKETS, ORG_TYPES
 
 
@@ -62,8 +63,29 @@ class MissionSpec(_Strict):
         default=100, ge=1, description="Best partners per SME offered to the agenda solver."
     )
     ranker: RankerName = "hybrid"
+    min_relevance: float = Field(
+        default=band_floor("good"),
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Lowest calibrated relevance (the hybrid score, 0..1) of a pair that may meet, or a "
+            "band name (strong, good, weak); pairs below it are no candidates, so an SME with "
+            "fewer such leads than the fair share gets fewer meetings. Default: the good band. "
+            "Applies to the hybrid ranker only (the others give no calibrated score)."
+        ),
+    )
     fairness: Fairness = Field(default_factory=Fairness)
     time_limit: float = Field(default=30.0, gt=0, le=3600, description="Solver seconds.")
+
+    @field_validator("min_relevance", mode="before")
+    @classmethod
+    def _min_relevance(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _is_number(value):
+            names = [name for name, _ in BANDS]
+            if value.strip().lower() not in names:
+                raise ValueError(f"give a number 0..1 or a band: {', '.join(names)}")
+            return band_floor(value.strip().lower())
+        return value
 
     @field_validator("markets")
     @classmethod
@@ -101,6 +123,8 @@ class MissionSpec(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> MissionSpec:
         start, end = self.dates
+        if "min_relevance" in self.model_fields_set and self.ranker != "hybrid":
+            raise _KeyError("min_relevance", "needs ranker hybrid, the calibrated score")
         if end < start:
             raise _KeyError("dates", "the end date is before the start date")
         if self.slots.days > (end - start).days + 1:
@@ -121,6 +145,10 @@ class MissionSpec(_Strict):
                 raise _KeyError("itinerary", "every city of `cities` needs at least one day")
         return self
 
+    def relevance_floor(self) -> float:
+        """The floor a meeting's pair must reach: `min_relevance` for hybrid, else none."""
+        return self.min_relevance if self.ranker == "hybrid" else 0.0
+
     def day_cities(self) -> list[str | None]:
         """The city of each meeting day, or None on every day when partners can meet any day."""
         if self.itinerary is None:
@@ -136,6 +164,14 @@ class _KeyError(ValueError):
         super().__init__(reason)
         self.key = key
         self.reason = reason
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_mission(data: Any, source: str = "mission") -> MissionSpec:
