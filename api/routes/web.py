@@ -462,5 +462,6 @@ async def import_page_upload(
         problems=[],
         result=report.counts[side],
         warnings=report.warnings,
+        notes=report.notes,
         kind=kind,
     )
