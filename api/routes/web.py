@@ -545,7 +545,9 @@ def give_feedback(
     workspace.pipeline.give_feedback(
         sme_id, partner_id, interesting == "yes", reason.strip(), user.actor
     )
-    gettext = translator(choose_language(request)).gettext
+    # The SME's own view is in its language: so is the message shown on it.
+    own = workspace.sme(sme_id).language if user.role == "sme" else ""
+    gettext = translator(choose_language(request, own)).gettext
     return _back(f"/smes/{sme_id}", message=gettext("Thank you, noted."))
 
 
