@@ -1,5 +1,6 @@
 # One task runner. `make install` is idempotent: it only reinstalls when pyproject.toml changed.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -7,7 +8,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test test-fast lint format bench bench-scale clean
+.PHONY: install run test test-fast lint format messages bench bench-scale clean
 
 install: $(STAMP)
 
@@ -21,9 +22,9 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/clustermatch demo
-	@echo "Sign in at http://127.0.0.1:8000/login (API docs: /docs) with this admin token:"
+	@echo "Sign in at http://127.0.0.1:$(PORT)/login (API docs: /docs) with this admin token:"
 	@$(BIN)/clustermatch token create --role admin --label "make run"
-	$(BIN)/clustermatch serve --host 127.0.0.1 --port 8000
+	$(BIN)/clustermatch serve --host 127.0.0.1 --port $(PORT)
 
 test: install lint
 	$(BIN)/python -m pytest -q
@@ -35,6 +36,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Page texts: re-extract the catalog template after a template change, then update every
+# language's messages.po (translate the new, empty entries; the service reads the .po files).
+messages: install
+	$(BIN)/pybabel extract -F api/locales/babel.cfg -k N_ --no-location --sort-output \
+		--project ClusterMatch -o api/locales/messages.pot .
+	$(BIN)/pybabel update -i api/locales/messages.pot -d api/locales --no-location --width 100
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recommender import (
     ClusterMatchError,
@@ -28,26 +30,68 @@ def _problems(problems: Sequence[Problem]) -> list[dict[str, object]]:
     ]
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers on an app."""
+class ErrorPage(Protocol):
+    """Renders an error as a page of the site (the web routes provide it)."""
+
+    def __call__(
+        self, request: Request, status: int, detail: str, problems: list[dict[str, Any]] | None
+    ) -> Response: ...
+
+
+#: Addresses that answer JSON to everyone: the API, its documentation, the probes.
+_MACHINE_PREFIXES = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz", "/readyz", "/static/")
+
+
+def wants_page(request: Request) -> bool:
+    """Whether an error should be a page: a browser (Accept: text/html) outside the API."""
+    path = request.url.path
+    if path == "/api" or path.startswith(_MACHINE_PREFIXES):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def answer(
+    request: Request,
+    status: int,
+    body: dict[str, Any],
+    page: ErrorPage | None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """JSON for programs, the site's error page for a browser on a page address."""
+    if page is not None and wants_page(request):
+        return page(request, status, str(body.get("detail", "")), body.get("problems"))
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install(app: FastAPI, page: ErrorPage | None = None) -> None:
+    """Register the handlers on an app; with `page`, browsers get pages instead of JSON."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # Unknown addresses (404), a GET on a POST-only address (405), refused tokens...
+        body = {"detail": exc.detail}
+        return answer(request, exc.status_code, body, page, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        # Still logged by the server; the browser gets a page, a program a JSON body.
+        return answer(request, 500, {"detail": "internal error"}, page)
 
     @app.exception_handler(ValidationError)
-    async def invalid(request: Request, exc: ValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: ValidationError) -> Response:
         # A short answer however bad the file: the first problems and how many in all.
         shown = request.app.state.settings.max_reported_problems
         total = len(exc.problems)
         listed = "" if total <= shown else f" (the first {shown} listed)"
-        return JSONResponse(
-            {
-                "detail": f"{total} problem(s){listed}; nothing was changed",
-                "problems": _problems(exc.problems[:shown]),
-                "problem_count": total,
-            },
-            status_code=422,
-        )
+        body = {
+            "detail": f"{total} problem(s){listed}; nothing was changed",
+            "problems": _problems(exc.problems[:shown]),
+            "problem_count": total,
+        }
+        return answer(request, 422, body, page)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         # One error shape for the whole API: bad parameters read like bad file rows.
         problems = [
             {
@@ -59,32 +103,26 @@ def install(app: FastAPI) -> None:
             for error in exc.errors()
         ]
         summary = "; ".join(f"{p['column']}: {p['reason']}" for p in problems[:5])
-        return JSONResponse(
-            {"detail": f"invalid request: {summary}", "problems": problems}, status_code=422
+        return answer(
+            request, 422, {"detail": f"invalid request: {summary}", "problems": problems}, page
         )
 
-    @app.exception_handler(NotFoundError)
-    async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+    statuses: list[tuple[type[Exception], int]] = [
+        (NotFoundError, 404),
+        (ConflictError, 409),  # a disallowed lead move, an existing id, a lost race
+        (PayloadTooLarge, 413),
+        (ConfigurationError, 503),
+        (ValueError, 422),
+    ]
+    for kind, code in statuses:
 
-    @app.exception_handler(ConflictError)  # a disallowed lead move, an existing id, a lost race
-    async def conflict(_: Request, exc: ConflictError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=409)
+        async def handler(request: Request, exc: Exception, code: int = code) -> Response:
+            return answer(request, code, {"detail": str(exc)}, page)
 
-    @app.exception_handler(PayloadTooLarge)
-    async def too_large(_: Request, exc: PayloadTooLarge) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=413)
-
-    @app.exception_handler(ConfigurationError)
-    async def unavailable(_: Request, exc: ConfigurationError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
-
-    @app.exception_handler(ValueError)
-    async def bad_value(_: Request, exc: ValueError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        app.add_exception_handler(kind, handler)
 
 
-def refuse_nul(app: FastAPI) -> None:
+def refuse_nul(app: FastAPI, page: ErrorPage | None = None) -> None:
     """Answer 422 to a URL with a NUL character before any route sees it."""
 
     @app.middleware("http")
@@ -93,8 +131,6 @@ def refuse_nul(app: FastAPI) -> None:
     ) -> Response:
         raw = request.scope.get("query_string", b"") + request.scope.get("raw_path", b"")
         if b"%00" in raw or b"\x00" in raw or "\x00" in request.url.path:
-            return JSONResponse(
-                {"detail": "the address must not contain NUL characters", "problems": []},
-                status_code=422,
-            )
+            body = {"detail": "the address must not contain NUL characters", "problems": []}
+            return answer(request, 422, body, page)
         return await call_next(request)

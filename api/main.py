@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from recommender import Settings, Workspace, get_settings
@@ -18,6 +18,7 @@ from . import errors
 from .guard import RequestGuard
 from .jobs import MissionJobs
 from .routes import health, leads, me, missions, profiles, web
+from .templating import N_
 
 
 def create_app(settings: Settings | None = None, workspace: Workspace | None = None) -> FastAPI:
@@ -53,8 +54,8 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
         summary="Partnership leads for smart-mobility SMEs going international.",
         lifespan=lifespan,
     )
-    errors.install(app)
-    errors.refuse_nul(app)
+    errors.install(app, web.error_page)
+    errors.refuse_nul(app, web.error_page)
     # Outermost: origin, caller and size are checked before anything reads the body.
     app.add_middleware(RequestGuard)
     for module in (health, me, profiles, leads, missions, web):
@@ -67,7 +68,11 @@ def create_app(settings: Settings | None = None, workspace: Workspace | None = N
 
     @app.exception_handler(web.CsrfRefused)
     async def csrf_refused(request: Request, _: web.CsrfRefused) -> HTMLResponse:
-        reason = "This form is out of date or was not sent from this site."
+        reason = N_("This form is out of date or was not sent from this site.")
         return web.render(request, "forbidden.html", None, status=403, reason=reason)
+
+    @app.exception_handler(web.PageNotFound)
+    async def hidden(request: Request, exc: web.PageNotFound) -> Response:
+        return web.not_found(request, web.cookie_user(request), exc.what)
 
     return app

@@ -225,6 +225,7 @@ class ImportResult(BaseModel):
     removed: int
     embedded: int
     warnings: list[str]
+    notes: list[str] = []  # how the file was read, e.g. "read as semicolon-separated values"
 
 
 class ErrorBody(BaseModel):

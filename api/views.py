@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import pandas as pd
 from fastapi import Response
 
 from recommender import Lead, NotFoundError, Workspace
+from recommender.storage.pipeline import STATUSES, TRANSITIONS
 from recommender.storage.tokens import Principal
 from recommender.tabular import csv_text, xlsx_bytes
 
@@ -71,8 +73,9 @@ def spreadsheet(frame: pd.DataFrame, fmt: ExportFormat, name: str) -> Response:
     """A CSV or XLSX download of a table."""
     # Both through recommender.tabular: text a spreadsheet would run is neutralised.
     if fmt == "csv":
+        # The byte-order mark tells Excel on Windows the file is UTF-8 (accents, Chinese).
         return Response(
-            csv_text(frame),
+            "\ufeff" + csv_text(frame),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
@@ -125,3 +128,66 @@ def tracked_leads(
             }
         )
     return rows
+
+
+def forward_step(status: str) -> str:
+    """The move a lead's form offers first: the next step forward, never a step back."""
+    order = [s for s in STATUSES if s != "declined"]
+    allowed = TRANSITIONS.get(status, frozenset())
+    ahead = [
+        s
+        for s in order
+        if s in allowed and (status not in order or order.index(s) > order.index(status))
+    ]
+    if ahead:
+        return ahead[0]
+    return next((s for s in order if s in allowed), "declined")
+
+
+def actor_labels(workspace: Workspace) -> dict[str, str]:
+    """How to show each actor of a history: its token's label (`advisor:Mov'eo#2` -> "Anna")."""
+    labels = {}
+    for token in workspace.tokens.list():
+        label = str(token["label"] or "")
+        if label:
+            labels[f"#{token['id']}"] = label
+    return labels
+
+
+def who(actor: str, labels: dict[str, str]) -> str:
+    """An actor as a person reads it: the token's label when it has one."""
+    _, hash_, number = actor.rpartition("#")
+    return labels.get(f"#{number}", actor) if hash_ else actor
+
+
+def lead_story(
+    workspace: Workspace, sme_id: str, partner_id: str, labels: dict[str, str]
+) -> dict[str, Any]:
+    """A lead's notes, status history (who, when) and the SME's feedback, for display."""
+    state = workspace.pipeline.get(sme_id, partner_id)
+    verdict = workspace.pipeline.feedback(sme_id).get(partner_id)
+    return {
+        "notes": [replace(e, actor=who(e.actor, labels)) for e in state.notes],
+        "history": [
+            replace(e, actor=who(e.actor, labels)) for e in state.history if e.kind == "status"
+        ],
+        "verdict": verdict,
+    }
+
+
+def annotate_board(workspace: Workspace, leads: list[dict[str, Any]]) -> None:
+    """Each board card's history and feedback (one query per tracked lead and per SME)."""
+    labels = actor_labels(workspace)
+    verdicts: dict[str, dict[str, Any]] = {}
+    for lead in leads:
+        sme_id, partner_id = lead["sme_id"], lead["partner_id"]
+        if sme_id not in verdicts:
+            verdicts[sme_id] = dict(workspace.pipeline.feedback(sme_id))
+        lead["verdict"] = verdicts[sme_id].get(partner_id)
+        if lead["updated_at"] is not None:
+            state = workspace.pipeline.get(sme_id, partner_id)
+            lead["history"] = [
+                replace(e, actor=who(e.actor, labels)) for e in state.history if e.kind == "status"
+            ]
+        else:
+            lead["history"] = []

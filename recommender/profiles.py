@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -41,8 +41,9 @@ from .schema import (
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
-_BEFORE_FIELD = np.array([ord(","), _LF, _QUOTE], dtype=np.uint8)  # what may precede a field
-_AFTER_FIELD = np.array([ord(","), _LF, _CR, _QUOTE], dtype=np.uint8)  # or follow one
+#: The delimiters a file may use, as people call them: Excel writes ';' where the decimal
+#: separator is a comma (most of Europe), and "text (tab delimited)" exports use tabs.
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class LoadedProfiles:
     source: str
     records: list[Any]  # list[SME] or list[Partner]
     rows: dict[str, int]
+    delimiter: str | None = None  # of a CSV file (see DELIMITERS); None for a workbook
 
 
 def read_table(data: bytes, source: str) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -64,27 +66,48 @@ def read_table(data: bytes, source: str) -> tuple[pd.DataFrame | None, list[Prob
             return None, [Problem(source, None, None, f"cannot read Excel file: {exc}")]
         return _stringify(frame), []
 
-    parsed = _read_utf8_csv(data)
-    if parsed is not None:
-        return parsed, []
-    # Not UTF-8, or not a table: read as the decoded text, so that each bad line is reported.
-    text = data.decode("utf-8-sig", errors="replace")
-    problems = _undecodable_rows(data, source)
-    try:
-        frame = _stringify(_read_csv(io.StringIO(text)))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        return None, [*problems, Problem(source, None, None, f"not a valid CSV file: {exc}")]
-    frame.attrs["lines"] = _csv_record_lines(text)
-    return frame, problems
+    sep = detect_delimiter(data)
+    parsed = _read_utf8_csv(data, sep)
+    if parsed is None:
+        # Not UTF-8, or not a table: read as the decoded text, so each bad line is reported.
+        text = data.decode("utf-8-sig", errors="replace")
+        problems = _undecodable_rows(data, source)
+        try:
+            parsed = _stringify(_read_csv(io.StringIO(text), sep))
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            return None, [*problems, Problem(source, None, None, f"not a valid CSV file: {exc}")]
+        parsed.attrs["lines"] = _csv_record_lines(text, sep)
+    else:
+        problems = []
+    parsed.attrs["delimiter"] = sep
+    return parsed, problems
 
 
-def _read_csv(handle: io.IOBase) -> pd.DataFrame:
+def detect_delimiter(data: bytes) -> str:
+    """The delimiter of a CSV file: the candidate the header line holds most of (comma on a tie).
+
+    The header names are plain words, so counting there is reliable where a sniffer reading
+    free-text descriptions (full of commas) is not.
+    """
+    end = data.find(b"\n", 0, 1 << 16)
+    header = data[: end if end >= 0 else 1 << 16]
+    counts = {sep: header.count(sep.encode()) for sep in DELIMITERS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
+def file_note(loaded: LoadedProfiles) -> str:
+    """How a CSV file was read, for an import report."""
+    return f"{loaded.source}: read as {DELIMITERS.get(loaded.delimiter or ',')}-separated values"
+
+
+def _read_csv(handle: io.IOBase, sep: str = ",") -> pd.DataFrame:
     return pd.read_csv(
-        handle, dtype=str, keep_default_na=False, skip_blank_lines=True, encoding="utf-8"
+        handle, sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True, encoding="utf-8"
     )
 
 
-def _read_utf8_csv(data: bytes) -> pd.DataFrame | None:
+def _read_utf8_csv(data: bytes, sep: str = ",") -> pd.DataFrame | None:
     """The table of a valid UTF-8 CSV file, parsed from the bytes; None for any other file.
 
     pandas reads the bytes itself (and drops a BOM, as the decoding did before), so no
@@ -95,11 +118,11 @@ def _read_utf8_csv(data: bytes) -> pd.DataFrame | None:
     if data.startswith(codecs.BOM_UTF8 * 2) or not _is_utf8(data):
         return None
     try:
-        frame = _stringify(_read_csv(io.BytesIO(data)))
+        frame = _stringify(_read_csv(io.BytesIO(data), sep))
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
     # An array, not a list: pandas deep-copies attrs into every frame and series derived.
-    frame.attrs["lines"] = _record_lines(data)
+    frame.attrs["lines"] = _record_lines(data, sep)
     return frame
 
 
@@ -116,19 +139,19 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _record_lines(data: bytes) -> np.ndarray:
+def _record_lines(data: bytes, sep: str = ",") -> np.ndarray:
     """The file line on which each data record of UTF-8 bytes starts (see _csv_record_lines)."""
-    lines = _plain_record_lines(data)
+    lines = _plain_record_lines(data, sep)
     if lines is None:
-        lines = _csv_record_lines(data.decode("utf-8-sig"))
+        lines = _csv_record_lines(data.decode("utf-8-sig"), sep)
     return lines
 
 
-def _csv_record_lines(text: str) -> np.ndarray:
+def _csv_record_lines(text: str, sep: str = ",") -> np.ndarray:
     """The file line on which each data record starts, skipping blank lines like pandas."""
     starts, previous_end = [], 0
     # newline="" lets the csv module see bare '\r' line ends, as pandas does.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
@@ -139,7 +162,7 @@ def _csv_record_lines(text: str) -> np.ndarray:
     return np.array(starts[1:], dtype=np.int64)  # the first record is the header
 
 
-def _plain_record_lines(data: bytes) -> np.ndarray | None:
+def _plain_record_lines(data: bytes, sep: str = ",") -> np.ndarray | None:
     """What _csv_record_lines gives, found with numpy; None for a file it cannot vouch for.
 
     Vouches for files where every quote opens a field or ends one (or is doubled inside one),
@@ -156,7 +179,7 @@ def _plain_record_lines(data: bytes) -> np.ndarray | None:
         if cr[-1] == size - 1 or (buffer[cr + 1] != _LF).any():
             return None
     quotes = _positions(buffer, _QUOTE)
-    if len(quotes) % 2 or not _quotes_delimit_fields(buffer, quotes):
+    if len(quotes) % 2 or not _quotes_delimit_fields(buffer, quotes, ord(sep)):
         return None
     newlines = _positions(buffer, _LF)
     # Indices into newlines of those that end a record (outside quotes).
@@ -179,13 +202,15 @@ def _positions(buffer: np.ndarray, byte: int, step: int = 1 << 22) -> np.ndarray
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def _quotes_delimit_fields(buffer: np.ndarray, quotes: np.ndarray) -> bool:
+def _quotes_delimit_fields(buffer: np.ndarray, quotes: np.ndarray, sep: int) -> bool:
     """Whether each opening quote starts a field and each closing one ends it (or doubles)."""
     opening, closing = quotes[0::2], quotes[1::2]
     before = buffer[np.maximum(opening - 1, 0)]
-    starts_field = (opening == 0) | np.isin(before, _BEFORE_FIELD)
+    starts_field = (opening == 0) | np.isin(before, np.array([sep, _LF, _QUOTE], np.uint8))
     after = buffer[np.minimum(closing + 1, len(buffer) - 1)]
-    ends_field = (closing == len(buffer) - 1) | np.isin(after, _AFTER_FIELD)
+    ends_field = (closing == len(buffer) - 1) | np.isin(
+        after, np.array([sep, _LF, _CR, _QUOTE], np.uint8)
+    )
     return bool(starts_field.all() and ends_field.all())
 
 
@@ -231,7 +256,11 @@ def validate_frame(frame: pd.DataFrame, side: Side, source: str) -> LoadedProfil
     """Check every row of a frame; raise ValidationError listing all problems, else records."""
     missing = [c for c in COLUMNS[side] if c not in frame.columns]
     if missing:
-        raise ValidationError([Problem(source, 1, column, "missing column") for column in missing])
+        reason = "missing column"
+        if len(frame.columns) == 1:
+            # One header cell: the file is split on a character we do not read as a delimiter.
+            reason += " (the header reads as one column: separate columns by , ; or tab)"
+        raise ValidationError([Problem(source, 1, column, reason) for column in missing])
     if frame.empty:
         raise ValidationError([Problem(source, None, None, "the file has no data rows")])
     table = _Table(frame, side)
@@ -549,7 +578,7 @@ def load_profiles(data: bytes, side: Side, source: str) -> LoadedProfiles:
         raise ValidationError(problems + exc.problems) from None
     if problems:
         raise ValidationError(problems)
-    return loaded
+    return replace(loaded, delimiter=frame.attrs.get("delimiter"))
 
 
 def validate_rows(rows: Sequence[dict[str, Any]], side: Side, source: str) -> LoadedProfiles:

@@ -82,9 +82,21 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     append_row(sheet, [str(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
         append_row(sheet, [None if _missing(v) else v for v in row])
+    _lay_out(sheet, frame)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _lay_out(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    """Columns as wide as their content (within reason) and the header row frozen."""
+    from openpyxl.utils import get_column_letter
+
+    for position, column in enumerate(frame.columns, start=1):
+        values = [str(column), *(str(v) for v in frame[column].head(500))]
+        width = min(max(len(v) for v in values) + 2, 60)
+        sheet.column_dimensions[get_column_letter(position)].width = width
+    sheet.freeze_panes = "A2"
 
 
 def _missing(value: Any) -> bool:

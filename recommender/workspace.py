@@ -26,7 +26,7 @@ from .explain import Explanation, closest_sentence, shared_terms, split_sentence
 from .index import VectorIndex
 from .language import detect_language
 from .lexical import analyze
-from .profiles import LoadedProfiles, load_profile_file, validate_rows
+from .profiles import LoadedProfiles, file_note, load_profile_file, validate_rows
 from .ranking import Signals, make_ranker, mmr, top_k
 from .relevance import RelevanceModel, band, model_for
 from .retrieval import Query, binary, filters
@@ -92,6 +92,7 @@ class ImportReport:
     counts: dict[Side, ImportCounts]
     warnings: list[str] = field(default_factory=list)
     embedded: int = 0  # texts sent to the model (0 when every text was cached)
+    notes: list[str] = field(default_factory=list)  # how each file was read
 
 
 class Workspace:
@@ -177,7 +178,8 @@ class Workspace:
                 cluster=cluster,
             )
             self._state = None
-        return ImportReport(counts, warnings, embedded)
+        notes = [file_note(batch) for batch in loaded if batch.delimiter]
+        return ImportReport(counts, warnings, embedded, notes)
 
     def save_profile(
         self, side: Side, data: dict[str, Any], create: bool = False

@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import typer.main
 from corpus import PARTNERS, SMES, partner_row, write_csv, write_partners
@@ -367,3 +371,41 @@ def test_demo_on_the_bundled_data(cli_home: Path) -> None:
     for sme_id in PRESS_RELEASE_SMES:
         assert smes[sme_id]["name"] in out
     assert out.count("in target market") >= 2 * len(PRESS_RELEASE_SMES)
+
+
+def test_a_market_outside_the_four_is_refused(imported: Path) -> None:
+    for args in (("--market", "FR"), ("--org-type", "government")):
+        result = run("recommend", SMES[0]["id"], *args)
+        assert_clean_failure(result)
+        assert "unknown" in plain(result.stderr) and args[1] in plain(result.stderr)
+    assert run("recommend", SMES[0]["id"], "--market", "us").exit_code == 0
+
+
+def test_an_advisor_token_needs_a_stored_cluster(imported: Path) -> None:
+    cluster = "Mov'eo"
+    assert cluster in {s["cluster"] for s in SMES}
+    for typed in ("Mov’eo", "Moveo", "MOV'EO", "Mov'oe"):
+        result = run("token", "create", "--role", "advisor", "--cluster", typed)
+        assert_clean_failure(result)
+        assert f"did you mean '{cluster}'?" in plain(result.stderr)
+        assert result.stdout == ""
+    assert run("token", "create", "--role", "advisor", "--cluster", cluster).exit_code == 0
+
+
+def test_a_semicolon_file_imports_and_the_delimiter_is_said(cli_home: Path, tmp_path: Path) -> None:
+    smes = tmp_path / "smes.csv"
+    frame = pd.read_csv(BUNDLED_DATA / "smes.csv", dtype=str, keep_default_na=False)
+    frame.to_csv(smes, index=False, sep=";")
+    result = run("import", "--smes", str(smes))
+    assert result.exit_code == 0, result.output
+    assert f"{smes}: read as semicolon-separated values" in plain(result.stdout)
+    assert f"smes: {len(frame)} added" in plain(result.stdout)
+
+
+def test_recommend_all_into_a_closed_pipe_ends_quietly(imported: Path) -> None:
+    # `clustermatch recommend --all --format csv | head -1`: no traceback, no error line.
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = f"{sys.executable} -m recommender recommend --all --format csv | head -1"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, check=False)
+    assert done.stdout.startswith("sme_id,partner_id,rank")
+    assert "Traceback" not in done.stderr and "error" not in done.stderr

@@ -19,11 +19,15 @@ from recommender.profiles import (
     _csv_record_lines,
     _plain_record_lines,
     _positions,
+    detect_delimiter,
+    file_note,
     load_profile_file,
     load_profiles,
     validate_rows,
 )
 from recommender.schema import ORG_TYPES, PARTNER_COLUMNS, SME_COLUMNS
+
+BUNDLED = Path(__file__).resolve().parents[1] / "data"
 
 
 def problems_of(path: Path, side: str) -> list[Problem]:
@@ -441,3 +445,45 @@ def test_valid_sme_file_with_invalid_partner_file_imports_neither(
         len(SMES),
         len(PARTNERS),
     )
+
+
+@pytest.mark.parametrize(("sep", "name"), [(";", "semicolon"), ("\t", "tab"), (",", "comma")])
+def test_semicolon_and_tab_files_read_like_comma_files(sep: str, name: str) -> None:
+    # What Excel writes in most of Europe (';') and "text (tab delimited)"; a multi-line,
+    # quoted cell with the other delimiters inside keeps the row numbers of the file.
+    frame = pd.read_csv(BUNDLED / "smes.csv", dtype=str, keep_default_na=False).head(4)
+    frame.loc[1, "description"] = (
+        'Line one; with, "quotes"\nline two\t' + frame.loc[1, "description"]
+    )
+    data = frame.to_csv(index=False, sep=sep).encode("utf-8")
+    loaded = load_profiles(data, "sme", "smes.csv")
+    assert loaded.delimiter == sep
+    assert file_note(loaded) == f"smes.csv: read as {name}-separated values"
+    assert [r.id for r in loaded.records] == list(frame["id"])
+    assert list(loaded.rows.values()) == [2, 3, 5, 6]  # row 3 spans two lines
+    assert loaded.records[1].description.startswith('Line one; with, "quotes"\nline two')
+
+
+def test_a_broken_semicolon_file_still_names_its_rows() -> None:
+    frame = pd.read_csv(BUNDLED / "smes.csv", dtype=str, keep_default_na=False).head(3)
+    frame.loc[2, "country"] = "XX"
+    with pytest.raises(ValidationError) as caught:
+        load_profiles(frame.to_csv(index=False, sep=";").encode(), "sme", "smes.csv")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(4, "country")]
+
+
+def test_an_unknown_delimiter_says_the_header_is_one_column() -> None:
+    frame = pd.read_csv(BUNDLED / "smes.csv", dtype=str, keep_default_na=False).head(2)
+    with pytest.raises(ValidationError) as caught:
+        load_profiles(frame.to_csv(index=False, sep="|").encode(), "sme", "smes.csv")
+    reasons = {p.reason for p in caught.value.problems}
+    assert reasons == {
+        "missing column (the header reads as one column: separate columns by , ; or tab)"
+    }
+
+
+def test_the_delimiter_is_found_in_the_header_line() -> None:
+    assert detect_delimiter(b"id;name;country\n1;a,b,c,d;FR\n") == ";"
+    assert detect_delimiter(b"\xef\xbb\xbfid\tname\n") == "\t"
+    assert detect_delimiter(b"id,name\n1;2;3;4\n") == ","
+    assert detect_delimiter(b"") == ","

@@ -227,4 +227,9 @@ async def _bulk_import(
     )
     background.add_task(workspace.warm_explanations)
     counts = report.counts[side]
-    return {**asdict(counts), "embedded": report.embedded, "warnings": report.warnings}
+    return {
+        **asdict(counts),
+        "embedded": report.embedded,
+        "warnings": report.warnings,
+        "notes": report.notes,
+    }

@@ -14,7 +14,9 @@ document.addEventListener("submit", async (event) => {
     const alert = document.createElement("p");
     alert.className = "error";
     alert.setAttribute("role", "alert");
-    alert.textContent = `That did not work (${response.status}). Please reload the page and try again.`;
+    // The sentence comes translated with the page (<html data-failed>).
+    const sentence = document.documentElement.dataset.failed || "That did not work ({code}).";
+    alert.textContent = sentence.replace("{code}", response.status);
     card.prepend(alert);
     return;
   }
@@ -24,6 +26,6 @@ document.addEventListener("submit", async (event) => {
   if (fresh) card.replaceWith(fresh); else window.location.href = response.url;
   const old = document.querySelector("[data-testid=message]");
   if (notice && old) old.replaceWith(notice);
-  else if (notice) document.querySelector("section[aria-label=Leads]")?.before(notice);
+  else if (notice) document.querySelector("[data-testid=leads]")?.before(notice);
   document.getElementById(card.id)?.querySelector("select, input:not([type=hidden])")?.focus();
 });

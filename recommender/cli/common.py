@@ -83,6 +83,8 @@ def errors() -> Iterator[None]:
         for problem in exc.problems:
             err.print(f"  {problem}", markup=False)
         raise typer.Exit(1) from None
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): click ends quietly
     except (ClusterMatchError, ValueError, OSError) as exc:
         fail(str(exc))
     except SQLAlchemyError as exc:

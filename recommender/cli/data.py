@@ -41,6 +41,8 @@ def import_(
         workspace = open_workspace()
         report = workspace.import_files(smes, partners, replace=replace, progress=progress)
         workspace.state(progress)
+    for note in report.notes:
+        out.print(note)
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
     for side, counts in report.counts.items():

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..filters import check_filters
 from ..tabular import safe_row
 from ..workspace import Lead
 from .common import (
@@ -65,6 +66,7 @@ def recommend(
         if not sme_id:
             fail("give an SME id, or --all")
         assert sme_id is not None
+        check_filters(market or (), org_type or ())
         sme = workspace.sme(sme_id)
         leads = workspace.recommend(
             sme_id,
@@ -127,6 +129,7 @@ def search(
     Example: clustermatch search "smart parking pilot" --market US --org-type public_authority
     """
     with errors():
+        check_filters(market or (), org_type or ())
         leads = open_workspace().search(
             text, top=top, markets=market or (), org_types=org_type or (), cities=city or ()
         )

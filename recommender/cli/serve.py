@@ -15,7 +15,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
 ) -> None:
-    """Serve the HTTP API (and, later, the web pages) with uvicorn.
+    """Serve the web pages and the JSON API (under /api/v1) with uvicorn.
 
     Example: clustermatch serve --port 8000, then open http://127.0.0.1:8000/docs
     """

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..clusters import check_cluster
 from .common import app, errors, open_workspace, out
 
 token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
@@ -35,6 +36,9 @@ def token_create(
         workspace = open_workspace()
         if sme:
             workspace.store.get("sme", sme)
+        if role is RoleChoice.advisor and cluster:
+            # A token for a misspelt cluster would quietly see nothing.
+            check_cluster(workspace.store, cluster)
         token = workspace.tokens.create(role.value, cluster=cluster, sme_id=sme, label=label)
     print(token)
 

@@ -163,3 +163,19 @@ def sign_in(page: Page, token: str) -> None:
     page.get_by_label("Access token").fill(token)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def browser_context_factory(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
+    """Pages in fresh contexts with a browser locale (its Accept-Language)."""
+    contexts: list[BrowserContext] = []
+
+    def make(locale: str = "en-US") -> Page:
+        context = browser.new_context(base_url=site.url, viewport=DESKTOP, locale=locale)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

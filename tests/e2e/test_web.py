@@ -83,7 +83,7 @@ def test_advisor_searches_filters_shortlists_and_exports(
     results = page.get_by_test_id("result")
     expect(results.first).to_be_visible()
     assert results.count() > 1
-    expect(page.get_by_role("heading", level=2)).to_have_text(f"{results.count()} partner(s)")
+    expect(page.get_by_role("heading", level=2)).to_have_text(f"{results.count()} partners")
     shot(page, screenshots, "partner-search.png")
 
     # The SME page, filtered by market, then by market and org type.
@@ -170,13 +170,17 @@ def test_sme_user_marks_a_lead_not_for_us(page: Page, site: Site, screenshots: P
     expect(page.get_by_role("link", name="Pipeline")).to_have_count(0)
     assert_labelled(page)
 
+    # KSH writes in French: its own view is in French although the browser asks for English.
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     partner_id = lead_ids(page)[1]
     card = page.locator(f"#lead-{partner_id}")
     page.locator(f"#reason-{partner_id}").fill("We already have a distributor in this region")
-    card.get_by_role("button", name="Not for us").click()
-    expect(card.get_by_test_id("verdict")).to_have_text("You said: not for us")
-    expect(card.get_by_role("button", name="Not for us")).to_have_attribute("aria-pressed", "true")
-    expect(page.get_by_test_id("message")).to_have_text("Thank you, noted.")
+    card.get_by_role("button", name="Pas pour nous").click()
+    expect(card.get_by_test_id("verdict")).to_have_text("Vous avez dit : pas pour nous")
+    expect(card.get_by_role("button", name="Pas pour nous")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.get_by_test_id("message")).to_have_text("Merci, c’est noté.")
     verdict = site.workspace.pipeline.feedback(SME_ID)[partner_id]
     assert (verdict.interesting, verdict.reason) == (
         False,
@@ -247,19 +251,24 @@ def test_import_shows_every_row_error_and_changes_nothing(
     assert all(file == "partners-bad.csv" for file, *_ in cells), cells
     expect(problems).to_contain_text("unknown org type 'spaceship'")
     expect(problems).to_contain_text("duplicate id 'p-e2e-001' (first seen in row 2)")
-    expect(page.locator("#problems-title")).to_have_text("3 problem(s) found; nothing was imported")
+    expect(page.locator("#problems-title")).to_have_text("3 problems found; nothing was imported")
     expect(page.get_by_test_id("import-result")).to_have_count(0)
     shot(page, screenshots, "import-errors.png")
     assert len(site.workspace.profiles("partner")) == before
     with pytest.raises(NotFoundError):
         site.workspace.partner("p-e2e-001")
 
+    # Saved by a European Excel: semicolons between the columns. It imports, and says so.
     clean = tmp_path / "partners-clean.csv"
-    clean.write_text(f"{PARTNER_COLUMNS}\n{good.format(description)}\n", encoding="utf-8")
+    row = good.format(description).replace(",", ";")
+    clean.write_text(f"{PARTNER_COLUMNS.replace(',', ';')}\n{row}\n", encoding="utf-8")
     page.get_by_label("CSV or Excel file").set_input_files(clean)
     page.get_by_role("button", name="Check and import").click()
     expect(page.get_by_test_id("import-result")).to_have_text(
         "Imported: 1 added, 0 updated, 0 unchanged."
+    )
+    expect(page.get_by_test_id("import-note")).to_have_text(
+        "partners-clean.csv: read as semicolon-separated values"
     )
     expect(page.get_by_test_id("problems")).to_have_count(0)
     assert len(site.workspace.profiles("partner")) == before + 1

@@ -608,7 +608,9 @@ def test_the_lead_list_holds_only_visible_smes(seeded: World) -> None:
         assert seen == smes, role
         assert {row["sme_id"] for row in body["items"]} <= _visible(seeded, role), role
         export = seeded.get(f"{V1}/leads/export?format=csv", role)
-        exported = {row["sme_id"] for row in csv.DictReader(io.StringIO(export.text))}
+        exported = {
+            row["sme_id"] for row in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
+        }
         assert exported <= _visible(seeded, role), role
         assert_no_leak(seeded, role, export)
     assert seeded.get(f"{V1}/leads?sme_id={SME_Y}", "sme_self").json()["items"] == []

@@ -617,7 +617,9 @@ def test_the_lead_list_exports_as_csv_and_xlsx(world: World) -> None:
         assert as_csv.status_code == 200
         assert as_csv.headers["content-type"].startswith("text/csv")
         assert "attachment" in as_csv.headers["content-disposition"]
-        frame = pd.read_csv(io.StringIO(as_csv.text), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(
+            io.StringIO(as_csv.content.decode("utf-8-sig")), dtype=str, keep_default_na=False
+        )
         assert list(frame.columns) == list(TrackedLead.model_fields)
         assert list(zip(frame.sme_id, frame.partner_id, frame.status, strict=True)) == expected
 
@@ -627,6 +629,9 @@ def test_the_lead_list_exports_as_csv_and_xlsx(world: World) -> None:
         assert sheet is not None
         header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         assert header == list(TrackedLead.model_fields)
+        # Laid out for people: header row frozen, columns sized to their content.
+        assert sheet.freeze_panes == "A2"
+        assert sheet.column_dimensions["B"].width > sheet.column_dimensions["I"].width > 0
         sme, partner, status = (header.index(c) for c in ("sme_id", "partner_id", "status"))
         got = [(r[sme], r[partner], r[status]) for r in rows]
         assert got == expected
@@ -639,7 +644,9 @@ def test_an_smes_leads_export_as_csv_and_xlsx(world: World) -> None:
     leads = world.get(f"{V1}/smes/{SME_X}/leads?top=50", "sme_self").json()["results"]
     as_csv = world.get(f"{V1}/smes/{SME_X}/leads/export?top=50&format=csv", "sme_self")
     assert as_csv.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    # A byte-order mark: Excel on Windows then reads the accents and CJK names as UTF-8.
+    assert as_csv.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert [r["partner_id"] for r in rows] == _ids(leads)
     assert [int(r["rank"]) for r in rows] == list(range(1, len(leads) + 1))
     assert [r["status"] for r in rows] == [lead["status"] for lead in leads]
