@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from recommender.storage.pipeline import STATUSES
 
 from .conftest import CLUSTER, SME_ID, Site, sign_in
+
+pytestmark = pytest.mark.slow  # a browser, like the other page tests
 
 
 def _lead_names(page: Page) -> list[str]:
