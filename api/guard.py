@@ -22,7 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from recommender import Settings, Workspace
 from recommender.storage.sessions import SessionStore
 
-from .routes.web import COOKIE, templates
+from .routes.web import COOKIE
+from .templating import render_text
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 #: Multipart framing around an upload's bytes (boundaries, part headers, small fields).
@@ -134,7 +135,7 @@ def _limit(settings: Settings, headers: Headers) -> tuple[int, str]:
 
 def _forbidden(reason: str, status: int) -> HTMLResponse:
     # A page, not JSON: a browser never sees raw JSON.
-    body = templates.get_template("forbidden.html").render(user=None, reason=reason)
+    body = render_text("forbidden.html", user=None, reason=reason)
     return HTMLResponse(body, status_code=status)
 
 

@@ -166,3 +166,10 @@ def render(
         {"user": user, "lang": lang, "translations": translator(lang), "here": here, **context},
         status_code=status,
     )
+
+
+def render_text(name: str, accept_language: str = "", **context: Any) -> str:
+    """A page's HTML outside a route (the request guard answers before any route runs)."""
+    lang = from_accept_language(accept_language) or "en"
+    values = {"lang": lang, "translations": translator(lang), "here": "/", **context}
+    return templates.get_template(name).render(values)
