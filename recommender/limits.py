@@ -76,12 +76,19 @@ def _sheet_size(data: bytes) -> tuple[int, int]:
 
 def _csv_problem(data: bytes, limits: TableLimits) -> str:
     header = data[: data.find(b"\n") + 1 or len(data)]
-    columns = max((len(r) for r in csv.reader(io.StringIO(_text(header)))), default=0)
     # Newlines bound the record count from above (quoted fields may hold newlines), so only
-    # a file that may be over the limit is counted record by record.
-    rows = data.count(b"\n") + 1
-    if rows > limits.rows + 1:
-        rows = sum(1 for _ in csv.reader(io.StringIO(_text(data))))
+    # a file that may be over the limit is counted record by record. newline="" lets the
+    # csv module see a bare carriage return; a file it cannot split is left to the reader,
+    # which reports it by file, row and column.
+    try:
+        columns = max(
+            (len(r) for r in csv.reader(io.StringIO(_text(header), newline=""))), default=0
+        )
+        rows = data.count(b"\n") + 1
+        if rows > limits.rows + 1:
+            rows = sum(1 for _ in csv.reader(io.StringIO(_text(data), newline="")))
+    except csv.Error:
+        return ""
     return _shape_problem(rows, columns, limits)
 
 

@@ -4,6 +4,7 @@ refused before they are read, table limits, page sessions, CSRF and cross-origin
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import csv
 import io
 import re
@@ -148,7 +149,9 @@ def _asgi(
         "server": ("testserver", 80),
         "state": {},
     }
-    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    # In a thread of its own: another test's event loop (Playwright's) may run in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()  # type: ignore[arg-type]
     return status, asked
 
 
