@@ -599,7 +599,8 @@ class Workspace:
         ranker = make_ranker(ranker_name or self.settings.default_ranker, self.relevance)
         signals = pool_signals(target, query, pool, self._covers(query.language))
         scores = ranker.score(signals)
-        relevance = self.relevance.probability(signals)
+        # Hybrid's score is the relevance itself: computed once.
+        relevance = scores if ranker.name == "hybrid" else self.relevance.probability(signals)
         if diversity > 0:
             order = mmr(scores, target.vectors[pool], top, diversity)
         else:
